@@ -1,0 +1,38 @@
+import { type DynamicModule, type ForwardReference, Module, type Type, ValidationPipe } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import type { AppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import { IdempotencyModule } from './common/idempotency/idempotency.module.js';
+import { ProblemFilter } from './common/errors/problem.filter.js';
+import { validationPipeOptions } from './common/errors/validation.js';
+import { CacheModule } from './infrastructure/cache/cache.module.js';
+import { DatabaseModule } from './infrastructure/database/database.module.js';
+import { HealthModule } from './infrastructure/health/health.module.js';
+import { MetricsModule } from './infrastructure/metrics/metrics.module.js';
+
+export type ModuleImport = Type | DynamicModule | Promise<DynamicModule> | ForwardReference;
+
+/** Composition root: infrastructure first, then the domain modules. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, extraImports: ModuleImport[] = []): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        CacheModule,
+        HealthModule,
+        MetricsModule,
+        IdempotencyModule,
+        ScheduleModule.forRoot(),
+        ...extraImports,
+      ],
+      providers: [
+        { provide: APP_PIPE, useValue: new ValidationPipe(validationPipeOptions) },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,19 @@
+import type { ValidationError, ValidationPipeOptions } from '@nestjs/common';
+import { badRequest, type FieldError } from './domain-error.js';
+
+function flatten(errors: ValidationError[], parent = ''): FieldError[] {
+  return errors.flatMap((error) => {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
+    return [...own, ...flatten(error.children ?? [], field)];
+  });
+}
+
+/** Whitelist, reject unknown fields, transform; failures become a 400 problem with field errors. */
+export const validationPipeOptions: ValidationPipeOptions = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  transform: true,
+  validationError: { target: false, value: false },
+  exceptionFactory: (errors) => badRequest('validation_failed', 'The request is invalid', flatten(errors)),
+};

@@ -1,0 +1,32 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/** One Idempotency-Key per caller: the request it was first used with and the answer it got. */
+@Entity('idempotency_keys')
+@Index('idx_idempotency_keys_expires_at', ['expiresAt'])
+export class IdempotencyRecord {
+  /** The caller's user id, or "anonymous". */
+  @PrimaryColumn({ name: 'scope', type: 'varchar', length: 36 })
+  scope: string;
+
+  @PrimaryColumn({ name: 'idem_key', type: 'varchar', length: 255 })
+  key: string;
+
+  /** SHA-256 of method, route and body: the same key with another request is a 422. */
+  @Column({ name: 'request_hash', type: 'char', length: 64 })
+  requestHash: string;
+
+  @Column({ name: 'state', type: 'enum', enum: ['in_progress', 'completed'] })
+  state: 'in_progress' | 'completed';
+
+  @Column({ name: 'response_status', type: 'smallint', unsigned: true, nullable: true })
+  responseStatus: number | null;
+
+  @Column({ name: 'response_body', type: 'mediumtext', nullable: true })
+  responseBody: string | null;
+
+  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt: Date;
+
+  @Column({ name: 'expires_at', type: 'datetime', precision: 3 })
+  expiresAt: Date;
+}

@@ -1,0 +1,91 @@
+import {
+  applyDecorators,
+  type CallHandler,
+  type ExecutionContext,
+  HttpStatus,
+  Injectable,
+  type NestInterceptor,
+  UseInterceptors,
+} from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants.js';
+import { Reflector } from '@nestjs/core';
+import { ApiHeader } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { from, lastValueFrom, type Observable } from 'rxjs';
+import { requestContext } from '../../infrastructure/http/request-context.js';
+import { badRequest } from '../errors/domain-error.js';
+import { toProblem } from '../errors/problem.js';
+import { IdempotencyService, requestHash } from './idempotency.service.js';
+
+const HEADER = 'idempotency-key';
+
+/**
+ * Honours `Idempotency-Key` on a POST: the first request runs and its answer (2xx or 4xx) is stored;
+ * a retry with the same key and body gets that answer again without running; the same key with a
+ * different body is 422; a retry while the first still runs is 409. A 5xx is not stored.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(
+    private readonly idempotency: IdempotencyService,
+    private readonly reflector: Reflector,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const http = context.switchToHttp();
+    const req = http.getRequest<FastifyRequest>();
+    const key = req.headers[HEADER];
+    if (key === undefined) return next.handle();
+    if (typeof key !== 'string' || key.length < 1 || key.length > 255) {
+      throw badRequest('invalid_idempotency_key', 'Idempotency-Key must be 1 to 255 characters', [
+        { field: 'Idempotency-Key', message: 'must be 1 to 255 characters' },
+      ]);
+    }
+    const reply = http.getResponse<FastifyReply>();
+    const successStatus =
+      this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ?? HttpStatus.CREATED;
+    return from(this.run(req, reply, key, successStatus, next));
+  }
+
+  private async run(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    key: string,
+    successStatus: number,
+    next: CallHandler,
+  ): Promise<unknown> {
+    const scope = requestContext.current()?.actor?.id ?? 'anonymous';
+    const hash = requestHash(req.method, req.routeOptions.url ?? req.url, req.body);
+    const claim = await this.idempotency.claim(scope, key, hash);
+    if (claim.kind === 'replay') {
+      void reply.header('idempotent-replayed', 'true');
+      if (claim.status >= 400) {
+        void reply.status(claim.status).type('application/problem+json');
+      } else {
+        void reply.status(claim.status);
+      }
+      return claim.body;
+    }
+    try {
+      const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      await this.idempotency.complete(scope, key, successStatus, body);
+      return body;
+    } catch (error) {
+      const { problem } = toProblem(error);
+      if (problem.status >= 500) await this.idempotency.release(scope, key).catch(() => undefined);
+      else await this.idempotency.complete(scope, key, problem.status, problem);
+      throw error;
+    }
+  }
+}
+
+/** Marks a POST that creates or moves money or stock as honouring Idempotency-Key. */
+export const Idempotent = () =>
+  applyDecorators(
+    UseInterceptors(IdempotencyInterceptor),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description: 'Retry-safe key (1–255 chars), scoped to the caller and kept 24 h',
+    }),
+  );

@@ -1,0 +1,220 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * The validated configuration: the only place that reads process.env.
+ * Every value is parsed once at boot; a bad value stops the process with a message naming the variable.
+ */
+export interface AppConfig {
+  readonly env: 'production' | 'development' | 'test';
+  readonly port: number;
+  readonly host: string;
+  /** Behind a load balancer: take the client IP from X-Forwarded-For (rate limits, audit). */
+  readonly trustProxy: boolean;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly corsOrigins: readonly string[];
+  readonly shutdownGraceMs: number;
+  /** Adds `x-query-count` (SQL statements issued) to every response: for tests pinning hot-path query counts. */
+  readonly exposeQueryCount: boolean;
+  readonly db: {
+    readonly url: string;
+    readonly host: string;
+    readonly port: number;
+    readonly user: string;
+    readonly password: string;
+    readonly database: string;
+    /** Connections per instance. Keep instances × poolSize below MySQL's max_connections (151 by default). */
+    readonly poolSize: number;
+    /** How long a request waits for a free pooled connection before it is answered 503. */
+    readonly acquireTimeoutMs: number;
+    readonly connectTimeoutMs: number;
+    readonly slowQueryMs: number;
+    readonly migrateOnStart: boolean;
+    readonly deadlockRetries: number;
+  };
+  readonly redis: {
+    readonly url: string;
+    /** A cache call slower than this counts as a miss, so a slow Redis never slows a request much. */
+    readonly timeoutMs: number;
+    readonly keyPrefix: string;
+    readonly cacheEnabled: boolean;
+    readonly defaultTtlMs: number;
+  };
+  readonly auth: {
+    readonly jwtSecret: string;
+    readonly jwtSecretGenerated: boolean;
+    readonly accessTokenTtlSeconds: number;
+    readonly refreshTokenTtlSeconds: number;
+    readonly sessionIdleTimeoutSeconds: number;
+    readonly refreshReuseIntervalSeconds: number;
+    readonly adminEmail?: string;
+    readonly adminPassword?: string;
+    readonly argon2MemoryKiB: number;
+    readonly argon2TimeCost: number;
+    readonly argon2Parallelism: number;
+  };
+  readonly rateLimit: {
+    readonly perMinute: number;
+    readonly loginFailuresPerEmail: number;
+    readonly loginPerIpPerMinute: number;
+  };
+  readonly jobs: {
+    /** Background jobs (sweepers, sealers, renewals). Tests switch them off and drive them by hand. */
+    readonly enabled: boolean;
+  };
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+class EnvReader {
+  constructor(private readonly env: Env) {}
+
+  string(name: string, fallback?: string): string {
+    const raw = this.env[name];
+    if (raw !== undefined && raw !== '') return raw;
+    if (fallback === undefined) throw new ConfigError(`${name} is required`);
+    return fallback;
+  }
+
+  optional(name: string): string | undefined {
+    const raw = this.env[name];
+    return raw === undefined || raw === '' ? undefined : raw;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+    }
+    return value;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+    throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.optional(name) ?? fallback;
+    if (!allowed.includes(raw as T))
+      throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+    return raw as T;
+  }
+}
+
+function parseDatabaseUrl(url: string) {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(`DATABASE_URL must look like mysql://user:pass@host:port/db`);
+  }
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  if (parsed.protocol !== 'mysql:' || !parsed.hostname || !/^[A-Za-z0-9_]+$/.test(database)) {
+    throw new ConfigError(
+      `DATABASE_URL must look like mysql://user:pass@host:port/db (database name: letters, digits, _)`,
+    );
+  }
+  return {
+    host: parsed.hostname,
+    port: parsed.port ? Number(parsed.port) : 3306,
+    user: decodeURIComponent(parsed.username || 'root'),
+    password: decodeURIComponent(parsed.password),
+    database,
+  };
+}
+
+function parseRedisUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol === 'redis:' || parsed.protocol === 'rediss:') return url;
+  } catch {
+    // fall through to the error below
+  }
+  throw new ConfigError(`REDIS_URL must look like redis://host:port`);
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const read = new EnvReader(env);
+  const nodeEnv = read.oneOf('NODE_ENV', ['production', 'development', 'test'], 'development');
+  const production = nodeEnv === 'production';
+
+  const dbUrl = production
+    ? read.string('DATABASE_URL')
+    : read.string('DATABASE_URL', 'mysql://root@127.0.0.1:3306/mainspring');
+  const redisUrl = parseRedisUrl(
+    production ? read.string('REDIS_URL') : read.string('REDIS_URL', 'redis://127.0.0.1:6379'),
+  );
+
+  const givenSecret = read.optional('JWT_SECRET');
+  if (production && !givenSecret) throw new ConfigError('JWT_SECRET is required when NODE_ENV=production');
+  if (givenSecret !== undefined && givenSecret.length < 32)
+    throw new ConfigError('JWT_SECRET must be at least 32 characters');
+
+  const adminEmail = read.optional('ADMIN_EMAIL');
+  const adminPassword = read.optional('ADMIN_PASSWORD');
+  if ((adminEmail === undefined) !== (adminPassword === undefined)) {
+    throw new ConfigError('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
+  }
+
+  return {
+    env: nodeEnv,
+    port: read.int('PORT', 3000, 0, 65535),
+    host: read.string('HOST', '0.0.0.0'),
+    trustProxy: read.bool('TRUST_PROXY', false),
+    logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    corsOrigins: (read.optional('CORS_ORIGINS') ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+    shutdownGraceMs: read.int('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    exposeQueryCount: !production && read.bool('EXPOSE_QUERY_COUNT', false),
+    db: {
+      url: dbUrl,
+      ...parseDatabaseUrl(dbUrl),
+      poolSize: read.int('DB_POOL_SIZE', 10, 1, 500),
+      acquireTimeoutMs: read.int('DB_ACQUIRE_TIMEOUT_MS', 5_000, 10, 120_000),
+      connectTimeoutMs: read.int('DB_CONNECT_TIMEOUT_MS', 5_000, 100, 60_000),
+      slowQueryMs: read.int('DB_SLOW_QUERY_MS', 200, 1, 600_000),
+      migrateOnStart: read.bool('DB_MIGRATE_ON_START', true),
+      deadlockRetries: read.int('DB_DEADLOCK_RETRIES', 3, 0, 20),
+    },
+    redis: {
+      url: redisUrl,
+      timeoutMs: read.int('REDIS_TIMEOUT_MS', 50, 1, 10_000),
+      keyPrefix: read.string('REDIS_KEY_PREFIX', 'ms:'),
+      cacheEnabled: read.bool('CACHE_ENABLED', true),
+      defaultTtlMs: read.int('CACHE_TTL_MS', 60_000, 1, 86_400_000),
+    },
+    auth: {
+      jwtSecret: givenSecret ?? randomBytes(32).toString('base64url'),
+      jwtSecretGenerated: givenSecret === undefined,
+      accessTokenTtlSeconds: read.int('ACCESS_TOKEN_TTL_SECONDS', 900, 10, 86_400),
+      refreshTokenTtlSeconds: read.int('REFRESH_TOKEN_TTL_SECONDS', 30 * 86_400, 60, 365 * 86_400),
+      sessionIdleTimeoutSeconds: read.int('SESSION_IDLE_TIMEOUT_SECONDS', 7 * 86_400, 60, 365 * 86_400),
+      refreshReuseIntervalSeconds: read.int('REFRESH_REUSE_INTERVAL_SECONDS', 0, 0, 300),
+      adminEmail,
+      adminPassword,
+      argon2MemoryKiB: read.int('ARGON2_MEMORY_KIB', 19_456, 1_024, 1_048_576),
+      argon2TimeCost: read.int('ARGON2_TIME_COST', 2, 1, 20),
+      argon2Parallelism: read.int('ARGON2_PARALLELISM', 1, 1, 16),
+    },
+    rateLimit: {
+      perMinute: read.int('RATE_LIMIT_PER_MINUTE', 600, 1, 10_000_000),
+      loginFailuresPerEmail: read.int('LOGIN_FAILURES_PER_EMAIL', 5, 1, 10_000),
+      loginPerIpPerMinute: read.int('LOGIN_PER_IP_PER_MINUTE', 100, 1, 10_000_000),
+    },
+    jobs: {
+      enabled: read.bool('JOBS_ENABLED', true),
+    },
+  };
+}
+
+/** Injection token for AppConfig (an interface has no runtime value to inject by). */
+export const APP_CONFIG = Symbol('APP_CONFIG');

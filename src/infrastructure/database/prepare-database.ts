@@ -1,0 +1,48 @@
+import mysql from 'mysql2/promise';
+import type { DataSource } from 'typeorm';
+import type { AppConfig } from '../../config/app-config.js';
+
+/** Thrown at boot when MySQL cannot be reached; main.ts prints its message as one line and exits. */
+export class DatabaseUnreachableError extends Error {}
+
+/** Creates the configured database if missing, so a fresh machine needs no manual step. */
+export async function ensureDatabase(config: AppConfig): Promise<void> {
+  const { db } = config;
+  let connection: mysql.Connection | undefined;
+  try {
+    connection = await mysql.createConnection({
+      host: db.host,
+      port: db.port,
+      user: db.user,
+      password: db.password,
+      connectTimeout: db.connectTimeoutMs,
+    });
+    await connection.query(
+      `CREATE DATABASE IF NOT EXISTS \`${db.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    );
+  } catch (error) {
+    const reason = (error as { code?: string; message?: string }).code ?? (error as Error).message;
+    throw new DatabaseUnreachableError(
+      `Cannot reach MySQL at ${db.host}:${db.port} as "${db.user}" (${reason}). ` +
+        `Start it (docker compose up -d) or point DATABASE_URL=mysql://user:pass@host:port/db at a running server.`,
+    );
+  } finally {
+    await connection?.end().catch(() => undefined);
+  }
+}
+
+/** Applies pending migrations under a MySQL named lock, so instances starting together migrate once. */
+export async function runMigrationsLocked(dataSource: DataSource): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  try {
+    const [{ locked }] = await runner.query(`SELECT GET_LOCK('mainspring:migrations', 120) AS locked`);
+    if (Number(locked) !== 1) throw new Error('Timed out waiting for the migration lock held by another instance');
+    try {
+      await dataSource.runMigrations({ transaction: 'each' });
+    } finally {
+      await runner.query(`SELECT RELEASE_LOCK('mainspring:migrations')`);
+    }
+  } finally {
+    await runner.release();
+  }
+}

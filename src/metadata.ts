@@ -1,0 +1,2 @@
+/* eslint-disable */
+export default async () => { return {}; };
