@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ShutdownState } from '../src/infrastructure/health/shutdown-state.js';
 import { ProbeController, ProbeModule } from './support/probe.module.js';
 import { TcpProxy } from './support/tcp-proxy.js';
-import { startTestApp, TEST_MYSQL_URL, TEST_REDIS_URL, type TestApp } from './support/test-app.js';
+import { startTestApp, TEST_MYSQL_URL, TEST_REDIS_URL, testDatabaseName, type TestApp } from './support/test-app.js';
 
 /** Faults injected for real: the app talks to MySQL and Redis through proxies the test cuts. */
 describe('resilience', () => {
@@ -18,7 +18,7 @@ describe('resilience', () => {
     t = await startTestApp('resilience', {
       imports: [ProbeModule],
       env: {
-        DATABASE_URL: `mysql://root@127.0.0.1:${mysqlProxy.port}/ms_t_resilience`,
+        DATABASE_URL: `mysql://root@127.0.0.1:${mysqlProxy.port}/${testDatabaseName('resilience')}`,
         REDIS_URL: `redis://127.0.0.1:${redisProxy.port}${redisTarget.pathname}`,
         DB_ACQUIRE_TIMEOUT_MS: '500',
         DB_CONNECT_TIMEOUT_MS: '500',

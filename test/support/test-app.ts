@@ -33,8 +33,9 @@ export interface TestAppOptions {
   imports?: ModuleImport[];
 }
 
+/** TEST_DB_PREFIX lets several checkouts run the suite at once on one MySQL without sharing data. */
 export function testDatabaseName(name: string): string {
-  return `ms_t_${name.replace(/[^A-Za-z0-9_]/g, '_')}`.slice(0, 64);
+  return `ms_t_${process.env.TEST_DB_PREFIX ?? ''}${name}`.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 64);
 }
 
 export async function dropDatabase(name: string): Promise<void> {
