@@ -3,9 +3,11 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
+import { AccessControlModule } from './common/auth/access-control.module.js';
 import { IdempotencyModule } from './common/idempotency/idempotency.module.js';
 import { ProblemFilter } from './common/errors/problem.filter.js';
 import { validationPipeOptions } from './common/errors/validation.js';
+import { AuditModule } from './modules/audit/audit.module.js';
 import { CacheModule } from './infrastructure/cache/cache.module.js';
 import { DatabaseModule } from './infrastructure/database/database.module.js';
 import { HealthModule } from './infrastructure/health/health.module.js';
@@ -26,7 +28,9 @@ export class AppModule {
         HealthModule,
         MetricsModule,
         IdempotencyModule,
+        AccessControlModule,
         ScheduleModule.forRoot(),
+        AuditModule,
         ...extraImports,
       ],
       providers: [

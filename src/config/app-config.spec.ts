@@ -1,0 +1,55 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, loadConfig } from './app-config.js';
+
+describe('loadConfig', () => {
+  it('has the contract defaults outside production', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.db).toMatchObject({
+      host: '127.0.0.1',
+      port: 3306,
+      user: 'root',
+      password: '',
+      database: 'mainspring',
+    });
+    expect(config.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(config.rateLimit.perMinute).toBe(600);
+    expect(config.logLevel).toBe('info');
+    expect(config.auth.jwtSecretGenerated).toBe(true);
+    expect(config.auth.jwtSecret.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('parses DATABASE_URL with credentials', () => {
+    const config = loadConfig({ DATABASE_URL: 'mysql://app:p%40ss@db.internal:3307/shop' });
+    expect(config.db).toMatchObject({
+      host: 'db.internal',
+      port: 3307,
+      user: 'app',
+      password: 'p@ss',
+      database: 'shop',
+    });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /PORT/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ DATABASE_URL: 'postgres://x/y' }, /DATABASE_URL/],
+    [{ REDIS_URL: 'http://x' }, /REDIS_URL/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ DB_MIGRATE_ON_START: 'maybe' }, /DB_MIGRATE_ON_START/],
+    [{ JWT_SECRET: 'short' }, /JWT_SECRET/],
+    [{ ADMIN_EMAIL: 'a@b.c' }, /ADMIN_EMAIL and ADMIN_PASSWORD/],
+  ])('rejects %p naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('has no secret or connection defaults in production', () => {
+    const base = { NODE_ENV: 'production', DATABASE_URL: 'mysql://u:p@db:3306/m', REDIS_URL: 'redis://r:6379' };
+    expect(() => loadConfig(base)).toThrow(/JWT_SECRET is required/);
+    expect(() => loadConfig({ ...base, JWT_SECRET: 'x'.repeat(32), DATABASE_URL: '' })).toThrow(
+      /DATABASE_URL is required/,
+    );
+    expect(loadConfig({ ...base, JWT_SECRET: 'x'.repeat(32) }).auth.jwtSecretGenerated).toBe(false);
+  });
+});

@@ -1,0 +1,44 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+export type AuditOutcome = 'success' | 'failure';
+
+/** One recorded action. Rows are insert-only (the database refuses UPDATE and DELETE). */
+@Entity('audit_events')
+@Index('idx_audit_events_actor', ['actorId', 'id'])
+@Index('idx_audit_events_action', ['action', 'id'])
+@Index('idx_audit_events_entity', ['entityType', 'entityId', 'id'])
+@Index('idx_audit_events_occurred_at', ['occurredAt', 'id'])
+export class AuditEvent {
+  /** UUID v7: time-ordered, so "newest first" is primary-key order. */
+  @PrimaryColumn({ type: 'char', length: 36 })
+  id: string;
+
+  @Column({ name: 'occurred_at', type: 'datetime', precision: 3 })
+  occurredAt: Date;
+
+  /** A user id, or "system" for scheduled jobs, or null for an anonymous caller. */
+  @Column({ name: 'actor_id', type: 'varchar', length: 36, nullable: true })
+  actorId: string | null;
+
+  @Column({ type: 'varchar', length: 64 })
+  action: string;
+
+  @Column({ name: 'entity_type', type: 'varchar', length: 64 })
+  entityType: string;
+
+  @Column({ name: 'entity_id', type: 'varchar', length: 64 })
+  entityId: string;
+
+  @Column({ name: 'request_id', type: 'varchar', length: 128, nullable: true })
+  requestId: string | null;
+
+  @Column({ type: 'varchar', length: 45, nullable: true })
+  ip: string | null;
+
+  @Column({ type: 'enum', enum: ['success', 'failure'] })
+  outcome: AuditOutcome;
+
+  /** Redacted before it is stored (see redact.ts). Stored as text so its bytes hash the same everywhere. */
+  @Column({ type: 'mediumtext' })
+  changes: string;
+}
