@@ -39,6 +39,9 @@ describe('loadConfig', () => {
     [{ DB_MIGRATE_ON_START: 'maybe' }, /DB_MIGRATE_ON_START/],
     [{ JWT_SECRET: 'short' }, /JWT_SECRET/],
     [{ ADMIN_EMAIL: 'a@b.c' }, /ADMIN_EMAIL and ADMIN_PASSWORD/],
+    [{ DUNNING_RETRY_HOURS: '24,12' }, /DUNNING_RETRY_HOURS/],
+    [{ DUNNING_RETRY_HOURS: '24,abc' }, /DUNNING_RETRY_HOURS/],
+    [{ RENEWAL_INTERVAL_MS: '10' }, /RENEWAL_INTERVAL_MS/],
   ])('rejects %p naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -51,5 +54,15 @@ describe('loadConfig', () => {
       /DATABASE_URL is required/,
     );
     expect(loadConfig({ ...base, JWT_SECRET: 'x'.repeat(32) }).auth.jwtSecretGenerated).toBe(false);
+  });
+
+  it('parses the billing settings', () => {
+    expect(loadConfig({}).billing).toEqual({
+      renewalIntervalMs: 60_000,
+      renewalBatchSize: 200,
+      dunningRetryHours: [24, 72, 168],
+      cacheTtlMs: 300_000,
+    });
+    expect(loadConfig({ DUNNING_RETRY_HOURS: '1, 2,48' }).billing.dunningRetryHours).toEqual([1, 2, 48]);
   });
 });

@@ -61,6 +61,19 @@ export interface AppConfig {
     /** Background jobs (sweepers, sealers, renewals). Tests switch them off and drive them by hand. */
     readonly enabled: boolean;
   };
+  readonly billing: {
+    /** How often the renewal runner looks for due subscriptions (RENEWAL_INTERVAL_MS). */
+    readonly renewalIntervalMs: number;
+    /** Subscriptions claimed (FOR UPDATE SKIP LOCKED) and billed per transaction (RENEWAL_BATCH_SIZE). */
+    readonly renewalBatchSize: number;
+    /**
+     * Dunning: hours after the missed renewal date at which a failed renewal is retried
+     * (DUNNING_RETRY_HOURS, comma-separated, increasing). After the last one fails the subscription is canceled.
+     */
+    readonly dunningRetryHours: readonly number[];
+    /** TTL of cached entitlements and billing summary (ENTITLEMENTS_CACHE_TTL_MS); writers invalidate after commit. */
+    readonly cacheTtlMs: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -98,6 +111,24 @@ class EnvReader {
     if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
     if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
     throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+  }
+
+  intList(name: string, fallback: readonly number[], min: number, max: number): number[] {
+    const raw = this.optional(name);
+    if (raw === undefined) return [...fallback];
+    const values = raw.split(',').map((part) => Number(part.trim()));
+    const valid =
+      values.length > 0 &&
+      values.length <= 20 &&
+      values.every(
+        (value, i) => Number.isInteger(value) && value >= min && value <= max && (i === 0 || value > values[i - 1]),
+      );
+    if (!valid) {
+      throw new ConfigError(
+        `${name} must be 1 to 20 increasing integers from ${min} to ${max}, comma-separated, got "${raw}"`,
+      );
+    }
+    return values;
   }
 
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
@@ -212,6 +243,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     jobs: {
       enabled: read.bool('JOBS_ENABLED', true),
+    },
+    billing: {
+      renewalIntervalMs: read.int('RENEWAL_INTERVAL_MS', 60_000, 1_000, 86_400_000),
+      renewalBatchSize: read.int('RENEWAL_BATCH_SIZE', 200, 1, 1_000),
+      dunningRetryHours: read.intList('DUNNING_RETRY_HOURS', [24, 72, 168], 1, 24 * 365),
+      cacheTtlMs: read.int('ENTITLEMENTS_CACHE_TTL_MS', 300_000, 1_000, 86_400_000),
     },
   };
 }
