@@ -4,11 +4,21 @@ import { Users1764320000001 } from '../../../migrations/1764320000001-Users.js';
 import { IdempotencyRecord } from '../../common/idempotency/idempotency-record.entity.js';
 import { AuditEvent } from '../../modules/audit/entities/audit-event.entity.js';
 import { User } from '../../modules/auth/entities/user.entity.js';
+import { Subscriptions1764320400000 } from '../../../migrations/1764320400000-Subscriptions.js';
+import { Invoice } from '../../modules/subscriptions/entities/invoice.entity.js';
+import { PaymentAttempt } from '../../modules/subscriptions/entities/payment-attempt.entity.js';
+import { Plan } from '../../modules/subscriptions/entities/plan.entity.js';
+import { Subscription } from '../../modules/subscriptions/entities/subscription.entity.js';
 
 /**
  * Every entity and migration, listed explicitly: TypeORM's glob loading uses dynamic import(),
  * which jest's ESM runtime cannot serve from a second test file. Add new ones at the end.
  */
-export const ENTITIES = [IdempotencyRecord, User, AuditEvent];
+export const ENTITIES = [IdempotencyRecord, User, AuditEvent, Plan, Subscription, Invoice, PaymentAttempt];
 
-export const MIGRATIONS = [Foundation1764320000000, Users1764320000001, AuditEvents1764320000002];
+export const MIGRATIONS = [
+  Foundation1764320000000,
+  Users1764320000001,
+  AuditEvents1764320000002,
+  Subscriptions1764320400000,
+];
