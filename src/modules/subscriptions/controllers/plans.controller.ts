@@ -1,0 +1,66 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Public } from '../../../common/auth/public.decorator.js';
+import { RequirePermission } from '../../../common/auth/require-permission.decorator.js';
+import { badRequest } from '../../../common/errors/domain-error.js';
+import { requestContext } from '../../../infrastructure/http/request-context.js';
+import { CreatePlanDto, PlanListQuery, PlanPageResponse, PlanResponse, UpdatePlanDto } from '../dto/plan.dto.js';
+import { PlanService } from '../services/plan.service.js';
+
+@ApiTags('plans')
+@Controller('api/v1/plans')
+export class PlansController {
+  constructor(private readonly plans: PlanService) {}
+
+  @Post()
+  @ApiBearerAuth()
+  @RequirePermission('plans:write')
+  @ApiResponse({ status: 201, type: PlanResponse })
+  @ApiResponse({ status: 400, description: 'Invalid input' })
+  @ApiResponse({ status: 403, description: 'Not an admin' })
+  @ApiResponse({ status: 409, description: 'Duplicate code' })
+  create(@Body() body: CreatePlanDto): Promise<PlanResponse> {
+    return this.plans.create(body);
+  }
+
+  @Get()
+  @Public()
+  @ApiOkResponse({ type: PlanPageResponse, description: 'Active plans' })
+  list(@Query() query: PlanListQuery): Promise<PlanPageResponse> {
+    return this.plans.list(query, requestContext.current()?.actor);
+  }
+
+  @Get(':id')
+  @Public()
+  @ApiOkResponse({ type: PlanResponse })
+  @ApiResponse({ status: 404, description: 'No such plan' })
+  get(@Param('id', ParseUUIDPipe) id: string): Promise<PlanResponse> {
+    return this.plans.get(id);
+  }
+
+  @Patch(':id')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @RequirePermission('plans:write')
+  @ApiOkResponse({ type: PlanResponse })
+  @ApiResponse({ status: 404, description: 'No such plan' })
+  @ApiResponse({ status: 412, description: 'If-Match does not match the version' })
+  update(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: UpdatePlanDto,
+    @Headers('if-match') ifMatch?: string,
+  ): Promise<PlanResponse> {
+    return this.plans.update(id, body, parseIfMatch(ifMatch));
+  }
+}
+
+function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const value = Number(header.replace(/^W\//, '').replace(/"/g, ''));
+  if (!Number.isInteger(value) || value < 1) {
+    throw badRequest('invalid_if_match', 'If-Match must be the plan version', [
+      { field: 'If-Match', message: 'must be a version number' },
+    ]);
+  }
+  return value;
+}

@@ -1,0 +1,118 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentActor } from '../../../common/auth/current-actor.decorator.js';
+import { Idempotent } from '../../../common/idempotency/idempotency.interceptor.js';
+import { PageQuery } from '../../../common/pagination/pagination.js';
+import type { AuthenticatedActor } from '../../../infrastructure/http/request-context.js';
+import {
+  CancelSubscriptionDto,
+  ChangePlanDto,
+  ChangePlanResponse,
+  EntitlementsResponse,
+  InvoicePageResponse,
+  SubscribeDto,
+  SubscriptionListQuery,
+  SubscriptionPageResponse,
+  SubscriptionResponse,
+} from '../dto/subscription.dto.js';
+import { EntitlementService } from '../services/entitlement.service.js';
+import { SubscriptionService } from '../services/subscription.service.js';
+
+@ApiTags('subscriptions')
+@ApiBearerAuth()
+@Controller('api/v1/subscriptions')
+export class SubscriptionsController {
+  constructor(
+    private readonly subscriptions: SubscriptionService,
+    private readonly entitlements: EntitlementService,
+  ) {}
+
+  /** Declared before `:id` (a static route wins in Fastify anyway). */
+  @Get('me/entitlements')
+  @ApiOkResponse({ type: EntitlementsResponse })
+  entitlementsOfCaller(@CurrentActor() actor: AuthenticatedActor): Promise<EntitlementsResponse> {
+    return this.entitlements.forUser(actor.id);
+  }
+
+  @Post()
+  @Idempotent()
+  @ApiResponse({
+    status: 201,
+    type: SubscriptionResponse,
+    description: '`active` after the first charge, or `trialing`',
+  })
+  @ApiResponse({ status: 402, description: 'Payment declined: the subscription stays `incomplete`, nothing shipped' })
+  @ApiResponse({ status: 404, description: 'No such plan' })
+  @ApiResponse({ status: 409, description: 'Already subscribed to this plan, plan inactive, or out of stock' })
+  subscribe(@CurrentActor() actor: AuthenticatedActor, @Body() body: SubscribeDto): Promise<SubscriptionResponse> {
+    return this.subscriptions.subscribe(actor, body);
+  }
+
+  @Get()
+  @ApiOkResponse({
+    type: SubscriptionPageResponse,
+    description: 'Own subscriptions (admin/staff: all, filters userId, status)',
+  })
+  list(
+    @CurrentActor() actor: AuthenticatedActor,
+    @Query() query: SubscriptionListQuery,
+  ): Promise<SubscriptionPageResponse> {
+    return this.subscriptions.list(actor, query);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: SubscriptionResponse })
+  @ApiResponse({ status: 404, description: 'No such subscription (or someone else’s)' })
+  get(
+    @CurrentActor() actor: AuthenticatedActor,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<SubscriptionResponse> {
+    return this.subscriptions.get(actor, id);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOkResponse({ type: SubscriptionResponse })
+  @ApiResponse({ status: 403, description: 'Staff may see but not cancel someone else’s subscription' })
+  @ApiResponse({ status: 404, description: 'No such subscription' })
+  @ApiResponse({ status: 409, description: 'Illegal transition (already canceled)' })
+  cancel(
+    @CurrentActor() actor: AuthenticatedActor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: CancelSubscriptionDto,
+  ): Promise<SubscriptionResponse> {
+    return this.subscriptions.cancel(actor, id, body);
+  }
+
+  @Post(':id/change-plan')
+  @HttpCode(200)
+  @Idempotent()
+  @ApiOkResponse({
+    type: ChangePlanResponse,
+    description: 'The subscription on its new plan, with the prorated invoice',
+  })
+  @ApiResponse({ status: 402, description: 'Payment of the prorated invoice declined: nothing changed' })
+  @ApiResponse({ status: 404, description: 'No such subscription or plan' })
+  @ApiResponse({
+    status: 409,
+    description: 'Illegal transition, same plan, inactive plan, currency mismatch, already subscribed',
+  })
+  changePlan(
+    @CurrentActor() actor: AuthenticatedActor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: ChangePlanDto,
+  ): Promise<ChangePlanResponse> {
+    return this.subscriptions.changePlan(actor, id, body);
+  }
+
+  @Get(':id/invoices')
+  @ApiOkResponse({ type: InvoicePageResponse, description: 'Newest first' })
+  @ApiResponse({ status: 404, description: 'No such subscription' })
+  invoices(
+    @CurrentActor() actor: AuthenticatedActor,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: PageQuery,
+  ): Promise<InvoicePageResponse> {
+    return this.subscriptions.invoicesOf(actor, id, query);
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * The payments seam: where Stripe, Adyen, … plug in. Implementations must be idempotent on
+ * `idempotencyKey`: the same key always yields the same outcome and moves money at most once
+ * (Stripe's `Idempotency-Key`, Adyen's `idempotency-key` header do exactly this).
+ */
+export interface ChargeRequest {
+  /** `invoice:<invoiceId>:attempt:<n>`: a retried or concurrent call for the same attempt never charges twice. */
+  idempotencyKey: string;
+  amountCents: number;
+  currency: string;
+  /** The gateway's payment-method token. Never log it. */
+  paymentMethod: string;
+  /**
+   * Why the money is taken: the subscription's first charge (at subscribe or trial end), a renewal,
+   * or a plan change (Stripe's `billing_reason`).
+   */
+  billingReason: 'subscription_create' | 'subscription_cycle' | 'subscription_update';
+  description: string;
+}
+
+export type ChargeResult =
+  { status: 'succeeded'; reference: string } | { status: 'declined'; declineCode: string; reference: string | null };
+
+export interface PaymentGateway {
+  /** A short name stored on each payment attempt ("simulated", "stripe", …). */
+  readonly name: string;
+  charge(request: ChargeRequest): Promise<ChargeResult>;
+}
+
+/** Injection token: bind a real gateway with `{ provide: PAYMENT_GATEWAY, useClass: StripeGateway }`. */
+export const PAYMENT_GATEWAY = Symbol('PAYMENT_GATEWAY');

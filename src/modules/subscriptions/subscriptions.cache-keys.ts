@@ -1,0 +1,9 @@
+/** Every cache key and tag of the subscriptions module (keys are prefixed globally by AppCacheService). */
+export const SubscriptionCacheKeys = {
+  /** `{features}` of one user's live subscriptions. */
+  entitlements: (userId: string) => `subs:entitlements:${userId}`,
+  /** Tag on every entitlements entry that includes a plan: a plan's feature change drops them all. */
+  planTag: (planId: string) => `subs:plan:${planId}`,
+  /** The admin billing summary. */
+  summary: () => 'subs:billing-summary',
+} as const;
