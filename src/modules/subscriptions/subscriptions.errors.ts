@@ -9,7 +9,7 @@ export const SubscriptionErrors = {
     new DomainError(409, 'already_subscribed', 'You already have a live subscription to this plan'),
   illegalTransition: (from: string, event: string) =>
     new DomainError(409, 'illegal_transition', `A ${from} subscription cannot ${event.replace(/_/g, ' ')}`, {
-      extra: { status: from, event },
+      extra: { currentStatus: from, event },
     }),
   concurrentUpdate: () =>
     new DomainError(409, 'concurrent_update', 'The subscription changed while this request ran; retry'),
