@@ -55,6 +55,7 @@ describe('resilience', () => {
 
     it('treats a hanging Redis as a miss after the 50 ms timeout', async () => {
       await t.http().get('/probe/cache/redis-slow').expect(200);
+      await new Promise((resolve) => setTimeout(resolve, 100)); // let the value land in Redis first
       redisProxy.stall();
       try {
         const loadsBefore = ProbeController.loads;
