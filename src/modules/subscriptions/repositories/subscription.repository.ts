@@ -51,6 +51,40 @@ export interface PlanStatusAggregate {
 
 const LIVE_SQL = LIVE_STATUSES.map((status) => `'${status}'`).join(', ');
 
+/** The entitlements read (exported for the EXPLAIN test). */
+export const LIVE_FEATURES_SQL = `SELECT s.plan_id AS planId, p.features AS features
+  FROM subscriptions s JOIN plans p ON p.id = s.plan_id
+  WHERE s.user_id = ? AND s.status IN (${LIVE_SQL})`;
+
+/** One UPDATE for a batch of transitions, each row conditional on its claimed status and version. */
+export const BULK_TRANSITION_SQL = `UPDATE subscriptions s
+   JOIN JSON_TABLE(?, '$[*]' COLUMNS (
+     id CHAR(36) COLLATE utf8mb4_unicode_ci PATH '$.id',
+     from_status VARCHAR(16) COLLATE utf8mb4_unicode_ci PATH '$.fromStatus',
+     from_version INT PATH '$.fromVersion',
+     status VARCHAR(16) COLLATE utf8mb4_unicode_ci PATH '$.status',
+     plan_id CHAR(36) COLLATE utf8mb4_unicode_ci PATH '$.planId',
+     price_cents INT PATH '$.priceCents',
+     current_period_start DATETIME(3) PATH '$.currentPeriodStart',
+     current_period_end DATETIME(3) PATH '$.currentPeriodEnd',
+     cancel_at_period_end TINYINT PATH '$.cancelAtPeriodEnd',
+     canceled_at DATETIME(3) PATH '$.canceledAt',
+     activated_at DATETIME(3) PATH '$.activatedAt',
+     failed_attempts INT PATH '$.failedAttempts',
+     next_retry_at DATETIME(3) PATH '$.nextRetryAt',
+     pending_invoice_id CHAR(36) COLLATE utf8mb4_unicode_ci PATH '$.pendingInvoiceId',
+     credit_cents INT PATH '$.creditCents',
+     live_key VARCHAR(80) COLLATE utf8mb4_unicode_ci PATH '$.liveKey'
+   )) u ON u.id = s.id AND s.status = u.from_status AND s.version = u.from_version
+   SET s.status = u.status, s.plan_id = u.plan_id, s.price_cents = u.price_cents,
+       s.current_period_start = u.current_period_start, s.current_period_end = u.current_period_end,
+       s.cancel_at_period_end = u.cancel_at_period_end, s.canceled_at = u.canceled_at,
+       s.activated_at = u.activated_at, s.failed_attempts = u.failed_attempts,
+       s.next_retry_at = u.next_retry_at, s.pending_invoice_id = u.pending_invoice_id,
+       s.credit_cents = u.credit_cents, s.live_key = u.live_key,
+       s.version = s.version + 1, s.updated_at = ?
+   WHERE s.id IN (?)`;
+
 const sqlDate = (date: Date | null): string | null =>
   date === null ? null : date.toISOString().replace('T', ' ').replace('Z', '');
 
@@ -69,6 +103,11 @@ export class SubscriptionRepository {
 
   /** Newest first; by user through idx_subscriptions_user, by status through idx_subscriptions_status. */
   list(filter: SubscriptionListFilter): Promise<Subscription[]> {
+    return this.listQuery(filter).getMany();
+  }
+
+  /** The list query (exposed for the EXPLAIN test). */
+  listQuery(filter: SubscriptionListFilter) {
     const query = this.dataSource.manager
       .createQueryBuilder(Subscription, 's')
       .orderBy('s.id', 'DESC')
@@ -76,7 +115,7 @@ export class SubscriptionRepository {
     if (filter.userId) query.andWhere('s.user_id = :userId', { userId: filter.userId });
     if (filter.status) query.andWhere('s.status = :status', { status: filter.status });
     if (filter.beforeId) query.andWhere('s.id < :beforeId', { beforeId: filter.beforeId });
-    return query.getMany();
+    return query;
   }
 
   /**
@@ -105,6 +144,11 @@ export class SubscriptionRepository {
    * idx_subscriptions_due (status, current_period_end); no ORDER BY, so only the rows returned are locked.
    */
   claimDue(manager: EntityManager, asOf: Date, limit: number): Promise<Subscription[]> {
+    return this.claimDueQuery(manager, asOf, limit).getMany();
+  }
+
+  /** The claim query (exposed for the EXPLAIN test). */
+  claimDueQuery(manager: EntityManager, asOf: Date, limit: number) {
     return manager
       .createQueryBuilder(Subscription, 's')
       .where(`s.status IN (${LIVE_SQL})`)
@@ -112,8 +156,7 @@ export class SubscriptionRepository {
       .andWhere('(s.next_retry_at IS NULL OR s.next_retry_at <= :asOf)', { asOf })
       .limit(limit)
       .setLock('pessimistic_write')
-      .setOnLocked('skip_locked')
-      .getMany();
+      .setOnLocked('skip_locked');
   }
 
   /**
@@ -140,47 +183,17 @@ export class SubscriptionRepository {
       creditCents: after.creditCents,
       liveKey: after.liveKey,
     }));
-    const result: { affectedRows?: number } = await manager.query(
-      `UPDATE subscriptions s
-       JOIN JSON_TABLE(?, '$[*]' COLUMNS (
-         id CHAR(36) COLLATE utf8mb4_unicode_ci PATH '$.id',
-         from_status VARCHAR(16) COLLATE utf8mb4_unicode_ci PATH '$.fromStatus',
-         from_version INT PATH '$.fromVersion',
-         status VARCHAR(16) COLLATE utf8mb4_unicode_ci PATH '$.status',
-         plan_id CHAR(36) COLLATE utf8mb4_unicode_ci PATH '$.planId',
-         price_cents INT PATH '$.priceCents',
-         current_period_start DATETIME(3) PATH '$.currentPeriodStart',
-         current_period_end DATETIME(3) PATH '$.currentPeriodEnd',
-         cancel_at_period_end TINYINT PATH '$.cancelAtPeriodEnd',
-         canceled_at DATETIME(3) PATH '$.canceledAt',
-         activated_at DATETIME(3) PATH '$.activatedAt',
-         failed_attempts INT PATH '$.failedAttempts',
-         next_retry_at DATETIME(3) PATH '$.nextRetryAt',
-         pending_invoice_id CHAR(36) COLLATE utf8mb4_unicode_ci PATH '$.pendingInvoiceId',
-         credit_cents INT PATH '$.creditCents',
-         live_key VARCHAR(80) COLLATE utf8mb4_unicode_ci PATH '$.liveKey'
-       )) u ON u.id = s.id AND s.status = u.from_status AND s.version = u.from_version
-       SET s.status = u.status, s.plan_id = u.plan_id, s.price_cents = u.price_cents,
-           s.current_period_start = u.current_period_start, s.current_period_end = u.current_period_end,
-           s.cancel_at_period_end = u.cancel_at_period_end, s.canceled_at = u.canceled_at,
-           s.activated_at = u.activated_at, s.failed_attempts = u.failed_attempts,
-           s.next_retry_at = u.next_retry_at, s.pending_invoice_id = u.pending_invoice_id,
-           s.credit_cents = u.credit_cents, s.live_key = u.live_key,
-           s.version = s.version + 1, s.updated_at = ?
-       WHERE s.id IN (?)`,
-      [JSON.stringify(rows), now, transitions.map((row) => row.id)],
-    );
+    const result: { affectedRows?: number } = await manager.query(BULK_TRANSITION_SQL, [
+      JSON.stringify(rows),
+      now,
+      transitions.map((row) => row.id),
+    ]);
     return result.affectedRows ?? 0;
   }
 
   /** The caller's live subscriptions with their plans' features (the entitlements read, idx_subscriptions_user). */
   async liveFeatures(userId: string): Promise<{ planId: string; features: string }[]> {
-    return this.dataSource.query(
-      `SELECT s.plan_id AS planId, p.features AS features
-       FROM subscriptions s JOIN plans p ON p.id = s.plan_id
-       WHERE s.user_id = ? AND s.status IN (${LIVE_SQL})`,
-      [userId],
-    );
+    return this.dataSource.query(LIVE_FEATURES_SQL, [userId]);
   }
 
   /** Users with a live subscription to a plan (whose cached entitlements a plan change affects). */
