@@ -259,9 +259,10 @@ export class RenewalService {
         if (collected.attempt) attempts.push(collected.attempt);
         if (collected.result.status === 'declined') declineCode = collected.result.declineCode;
       } catch (error) {
-        // Short stock at renewal: nothing is charged; it is dunned like a decline and retried later.
-        if (!(error instanceof DomainError) || error.code !== 'out_of_stock') throw error;
-        declineCode = 'out_of_stock';
+        // The items could not be allocated (short stock, a product gone): nothing is charged, the
+        // savepoint is rolled back, and it is dunned like a decline so one subscription cannot stall the run.
+        if (!(error instanceof DomainError) || error.status >= 500) throw error;
+        declineCode = error.code;
       }
 
       const from = s.status;
