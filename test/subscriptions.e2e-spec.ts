@@ -21,6 +21,24 @@ describe('subscriptions: plans, subscribe, cancel, change plan, entitlements, su
       [entityId],
     );
 
+  it('publishes every route in the OpenAPI document', async () => {
+    const doc = await t.http().get('/docs-json').expect(200);
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/v1/plans',
+        '/api/v1/plans/{id}',
+        '/api/v1/subscriptions',
+        '/api/v1/subscriptions/{id}',
+        '/api/v1/subscriptions/{id}/cancel',
+        '/api/v1/subscriptions/{id}/change-plan',
+        '/api/v1/subscriptions/{id}/invoices',
+        '/api/v1/subscriptions/me/entitlements',
+        '/api/v1/billing/renewals/run',
+        '/api/v1/billing/summary',
+      ]),
+    );
+  });
+
   describe('plans', () => {
     it('admin creates a plan (201, audited); the code is unique (409)', async () => {
       const res = await t
