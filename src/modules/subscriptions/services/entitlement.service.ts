@@ -12,6 +12,9 @@ import { BillingCacheService } from './billing-cache.service.js';
  */
 @Injectable()
 export class EntitlementService {
+  /** Concurrent misses for one user in this process share one query. */
+  private readonly loading = new Map<string, Promise<EntitlementsResponse>>();
+
   constructor(
     private readonly subscriptions: SubscriptionRepository,
     private readonly cache: AppCacheService,
@@ -22,11 +25,20 @@ export class EntitlementService {
     const key = SubscriptionCacheKeys.entitlements(userId);
     const cached = await this.cache.get<EntitlementsResponse>(key);
     if (cached !== undefined) return cached;
+    const running = this.loading.get(userId);
+    if (running) return running;
+    const load = this.load(userId).finally(() => this.loading.delete(userId));
+    this.loading.set(userId, load);
+    return load;
+  }
+
+  private async load(userId: string): Promise<EntitlementsResponse> {
+    const key = SubscriptionCacheKeys.entitlements(userId);
     const rows = await this.subscriptions.liveFeatures(userId);
     const features = new Set<string>();
     for (const row of rows) for (const feature of JSON.parse(row.features) as string[]) features.add(feature);
     const value: EntitlementsResponse = { features: [...features].sort() };
-    void this.cache.set(key, value, {
+    await this.cache.set(key, value, {
       ttlMs: this.billingCache.ttlMs,
       tags: [...new Set(rows.map((row) => SubscriptionCacheKeys.planTag(row.planId)))],
     });
