@@ -1,8 +1,10 @@
 import { Controller, Get, Header } from '@nestjs/common';
+import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '../../common/auth/public.decorator.js';
 import { metricsRegistry } from './metrics.js';
 
 @Public()
+@SkipThrottle()
 @Controller('metrics')
 export class MetricsController {
   @Get()
