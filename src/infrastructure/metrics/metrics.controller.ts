@@ -1,10 +1,10 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '../../common/auth/public.decorator.js';
+import { SkipRateLimit } from '../../common/rate-limit/rate-limit.decorators.js';
 import { metricsRegistry } from './metrics.js';
 
 @Public()
-@SkipThrottle()
+@SkipRateLimit()
 @Controller('metrics')
 export class MetricsController {
   @Get()

@@ -14,6 +14,7 @@ import {
 import { Authenticated } from '../../../common/auth/authenticated.decorator.js';
 import { CurrentActor } from '../../../common/auth/current-actor.decorator.js';
 import { Public } from '../../../common/auth/public.decorator.js';
+import { LoginRateLimit } from '../../../common/rate-limit/rate-limit.decorators.js';
 import type { AuthenticatedActor } from '../../../infrastructure/http/request-context.js';
 import {
   AuthResponse,
@@ -24,7 +25,6 @@ import {
   SessionList,
 } from '../dto/auth.dto.js';
 import { UserResponse } from '../dto/user.dto.js';
-import { LoginThrottle } from '../rate-limit/login-throttle.decorator.js';
 import { AuthService } from '../services/auth.service.js';
 import { SessionsService } from '../services/sessions.service.js';
 
@@ -39,7 +39,7 @@ export class AuthController {
 
   @Post('register')
   @Public()
-  @LoginThrottle()
+  @LoginRateLimit()
   @ApiOperation({ summary: 'Create an account (role customer) and log it in' })
   @ApiCreatedResponse({ type: AuthResponse })
   @ApiBadRequestResponse({ description: 'Invalid email, or password not 12 to 256 characters' })
@@ -50,7 +50,7 @@ export class AuthController {
 
   @Post('login')
   @Public()
-  @LoginThrottle()
+  @LoginRateLimit()
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange email and password for an access token and a refresh token' })
   @ApiOkResponse({ type: AuthResponse })

@@ -1,17 +1,8 @@
-/** A request counted against a fixed window: the throttler semantics of @nestjs/throttler. */
-export interface HitResult {
-  /** Hits in the current window, including this one. */
-  totalHits: number;
-  /** Milliseconds until the window resets. */
-  windowMs: number;
-  blocked: boolean;
-  /** Milliseconds until the block ends (0 when not blocked). */
-  blockMs: number;
-}
-
+/** A fixed-window tally. */
 export interface Tally {
+  /** Increments in the current window (including this one, for `add`). */
   count: number;
-  /** Milliseconds until the tally resets (0 when there is none). */
+  /** Milliseconds until the window resets (0 when there is no tally). */
   ttlMs: number;
 }
 
@@ -20,60 +11,42 @@ export interface Tally {
  * instance) and memory (per instance, the fallback while Redis is unreachable).
  */
 export interface CounterStore {
-  /** Count a request; once hits exceed `limit` the key is blocked for `blockMs` (not counting meanwhile). */
-  hit(key: string, windowMs: number, limit: number, blockMs: number): Promise<HitResult>;
-  /** Read a tally without changing it. */
-  peek(key: string): Promise<Tally>;
-  /** Add one to a tally that resets `windowMs` after its first increment. */
+  /** Adds one; the window starts at the first increment and lasts `windowMs`. */
   add(key: string, windowMs: number): Promise<Tally>;
+  /** Reads without changing. */
+  peek(key: string): Promise<Tally>;
   reset(key: string): Promise<void>;
 }
 
 interface Entry {
   count: number;
   resetAt: number;
-  blockedUntil: number;
 }
 
 const MAX_ENTRIES = 100_000;
 
-/** Per-instance counters (Map). Expired entries are dropped on access and when the map grows large. */
+/** Per-instance counters. Expired entries go on access, and in a sweep when the map grows large. */
 export class MemoryCounterStore implements CounterStore {
   private readonly entries = new Map<string, Entry>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  async hit(key: string, windowMs: number, limit: number, blockMs: number): Promise<HitResult> {
+  async add(key: string, windowMs: number): Promise<Tally> {
     const now = this.now();
-    const entry = this.live(key, now) ?? this.create(key, now, windowMs);
-    if (entry.blockedUntil > now) {
-      return {
-        totalHits: entry.count,
-        windowMs: entry.resetAt - now,
-        blocked: true,
-        blockMs: entry.blockedUntil - now,
-      };
+    let entry = this.live(key, now);
+    if (!entry) {
+      if (this.entries.size >= MAX_ENTRIES) this.sweep(now);
+      entry = { count: 0, resetAt: now + windowMs };
+      this.entries.set(key, entry);
     }
     entry.count += 1;
-    if (entry.count > limit) {
-      entry.blockedUntil = now + blockMs;
-      entry.resetAt = Math.max(entry.resetAt, entry.blockedUntil);
-      return { totalHits: entry.count, windowMs: entry.resetAt - now, blocked: true, blockMs };
-    }
-    return { totalHits: entry.count, windowMs: entry.resetAt - now, blocked: false, blockMs: 0 };
+    return { count: entry.count, ttlMs: entry.resetAt - now };
   }
 
   async peek(key: string): Promise<Tally> {
     const now = this.now();
     const entry = this.live(key, now);
     return entry ? { count: entry.count, ttlMs: entry.resetAt - now } : { count: 0, ttlMs: 0 };
-  }
-
-  async add(key: string, windowMs: number): Promise<Tally> {
-    const now = this.now();
-    const entry = this.live(key, now) ?? this.create(key, now, windowMs);
-    entry.count += 1;
-    return { count: entry.count, ttlMs: entry.resetAt - now };
   }
 
   async reset(key: string): Promise<void> {
@@ -86,31 +59,20 @@ export class MemoryCounterStore implements CounterStore {
 
   private live(key: string, now: number): Entry | undefined {
     const entry = this.entries.get(key);
-    if (entry && entry.resetAt <= now && entry.blockedUntil <= now) {
+    if (entry && entry.resetAt <= now) {
       this.entries.delete(key);
       return undefined;
     }
     return entry;
   }
 
-  private create(key: string, now: number, windowMs: number): Entry {
-    if (this.entries.size >= MAX_ENTRIES) this.sweep(now);
-    const entry = { count: 0, resetAt: now + windowMs, blockedUntil: 0 };
-    this.entries.set(key, entry);
-    return entry;
-  }
-
   private sweep(now: number): void {
-    for (const [key, entry] of this.entries) {
-      if (entry.resetAt <= now && entry.blockedUntil <= now) this.entries.delete(key);
-    }
-    // Still full (an attack with many keys): forget the oldest half rather than grow without bound.
-    if (this.entries.size >= MAX_ENTRIES) {
-      let drop = this.entries.size / 2;
-      for (const key of this.entries.keys()) {
-        if (drop-- <= 0) break;
-        this.entries.delete(key);
-      }
+    for (const [key, entry] of this.entries) if (entry.resetAt <= now) this.entries.delete(key);
+    // Still full (many distinct clients at once): forget the oldest half rather than grow without bound.
+    let drop = this.entries.size >= MAX_ENTRIES ? this.entries.size / 2 : 0;
+    for (const key of this.entries.keys()) {
+      if (drop-- <= 0) break;
+      this.entries.delete(key);
     }
   }
 }

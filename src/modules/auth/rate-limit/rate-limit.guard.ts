@@ -1,18 +1,14 @@
-import { type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import {
-  InjectThrottlerOptions,
-  InjectThrottlerStorage,
-  ThrottlerGuard,
-  type ThrottlerLimitDetail,
-  type ThrottlerModuleOptions,
-  type ThrottlerStorage,
-} from '@nestjs/throttler';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AccessTokenService } from '../../../common/auth/access-token.service.js';
 import { DomainError } from '../../../common/errors/domain-error.js';
+import { LOGIN_RATE_LIMIT, SKIP_RATE_LIMIT } from '../../../common/rate-limit/rate-limit.decorators.js';
+import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
+import { RateLimitStore } from './rate-limit.store.js';
 
 const BEARER = /^Bearer ([A-Za-z0-9_.-]+)$/;
+const MINUTE_MS = 60_000;
 
 /** A 429 problem whose Retry-After is the real number of seconds until the caller may try again. */
 export function rateLimited(retryAfterSeconds: number, message = 'Too many requests, slow down'): DomainError {
@@ -21,34 +17,54 @@ export function rateLimited(retryAfterSeconds: number, message = 'Too many reque
 }
 
 /**
- * @nestjs/throttler's guard with our storage (Redis, memory fallback) and our error: the client is
- * the authenticated user when there is one (many users may share a NAT address), else the IP.
+ * Global guard, fixed one-minute windows counted in Redis (memory fallback):
+ * - every route: RATE_LIMIT_PER_MINUTE per client, the authenticated user when there is one (many
+ *   users may share a NAT address), else the IP; X-RateLimit-Limit/Remaining/Reset on the response;
+ * - routes marked @LoginRateLimit(): also LOGIN_PER_IP_PER_MINUTE per IP.
+ * @SkipRateLimit() routes (health, metrics) are never counted. Failed logins per email are limited
+ * separately (LoginAttemptsService), because only failures count there.
  */
 @Injectable()
-export class RateLimitGuard extends ThrottlerGuard {
+export class RateLimitGuard implements CanActivate {
   constructor(
-    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
-    @InjectThrottlerStorage() storage: ThrottlerStorage,
-    reflector: Reflector,
-    @Inject(AccessTokenService) private readonly tokens: AccessTokenService,
-  ) {
-    super(options, storage, reflector);
+    private readonly reflector: Reflector,
+    private readonly store: RateLimitStore,
+    private readonly tokens: AccessTokenService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean | undefined>(SKIP_RATE_LIMIT, targets)) return true;
+    const http = context.switchToHttp();
+    const req = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+
+    const limit = this.config.rateLimit.perMinute;
+    const client = await this.store.add(`global:${this.clientOf(req)}`, MINUTE_MS);
+    void reply.headers({
+      'x-ratelimit-limit': limit,
+      'x-ratelimit-remaining': Math.max(0, limit - client.count),
+      'x-ratelimit-reset': Math.ceil(client.ttlMs / 1000),
+    });
+    if (client.count > limit) throw rateLimited(client.ttlMs / 1000);
+
+    if (this.reflector.getAllAndOverride<boolean | undefined>(LOGIN_RATE_LIMIT, targets)) {
+      const ip = await this.store.add(`login:ip:${req.ip}`, MINUTE_MS);
+      if (ip.count > this.config.rateLimit.loginPerIpPerMinute) {
+        throw rateLimited(ip.ttlMs / 1000, 'Too many login attempts from this address, slow down');
+      }
+    }
+    return true;
   }
 
-  protected override async getTracker(req: Record<string, unknown>): Promise<string> {
-    const request = req as unknown as FastifyRequest;
-    const actorId = request.context?.actor?.id ?? this.bearerSubject(request);
-    return actorId ? `user:${actorId}` : `ip:${request.ip}`;
+  private clientOf(req: FastifyRequest): string {
+    const actorId = req.context?.actor?.id ?? this.bearerSubject(req);
+    return actorId ? `user:${actorId}` : `ip:${req.ip}`;
   }
 
-  protected override async throwThrottlingException(
-    _context: ExecutionContext,
-    detail: ThrottlerLimitDetail,
-  ): Promise<void> {
-    throw rateLimited(detail.timeToBlockExpire);
-  }
-
-  /** When this guard runs before the access guard: the (verified) token's subject. */
+  /** When this guard runs before the access guard: the verified token's subject. */
   private bearerSubject(req: FastifyRequest): string | undefined {
     const header = req.headers.authorization;
     const token = typeof header === 'string' ? BEARER.exec(header)?.[1] : undefined;

@@ -1,20 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { ThrottlerStorage } from '@nestjs/throttler';
-
-type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
 import { REDIS_CLIENT, type RedisClient } from '../../../infrastructure/cache/redis-client.js';
 import { withTimeout } from '../../../infrastructure/cache/with-timeout.js';
-import { type CounterStore, type HitResult, MemoryCounterStore, type Tally } from './counter-store.js';
+import { type CounterStore, MemoryCounterStore, type Tally } from './counter-store.js';
 import { RedisCounterStore } from './redis-counter-store.js';
 
 /**
  * The rate-limit counters: Redis when it answers within REDIS_TIMEOUT_MS (limits hold across
- * instances), otherwise this instance's memory (limits hold per instance; requests never fail
- * because Redis is down). Also the @nestjs/throttler storage, so the guard shares the same path.
+ * instances), otherwise this instance's memory (limits hold per instance, and no request fails
+ * because Redis is down). The outage is logged once.
  */
 @Injectable()
-export class RateLimitStore implements ThrottlerStorage, CounterStore {
+export class RateLimitStore implements CounterStore {
   private readonly logger = new Logger('RateLimit');
   private readonly redisStore: RedisCounterStore;
   readonly memory = new MemoryCounterStore();
@@ -27,27 +24,12 @@ export class RateLimitStore implements ThrottlerStorage, CounterStore {
     this.redisStore = new RedisCounterStore(redis, `${config.redis.keyPrefix}rl:`);
   }
 
-  /** ThrottlerStorage: ttl and blockDuration in ms; time fields of the record in whole seconds. */
-  async increment(key: string, ttl: number, limit: number, blockDuration: number): Promise<ThrottlerStorageRecord> {
-    const result = await this.hit(key, ttl, limit, blockDuration);
-    return {
-      totalHits: result.totalHits,
-      timeToExpire: Math.ceil(result.windowMs / 1000),
-      isBlocked: result.blocked,
-      timeToBlockExpire: Math.ceil(result.blockMs / 1000),
-    };
-  }
-
-  hit(key: string, windowMs: number, limit: number, blockMs: number): Promise<HitResult> {
-    return this.attempt((store) => store.hit(key, windowMs, limit, blockMs));
+  add(key: string, windowMs: number): Promise<Tally> {
+    return this.attempt((store) => store.add(key, windowMs));
   }
 
   peek(key: string): Promise<Tally> {
     return this.attempt((store) => store.peek(key));
-  }
-
-  add(key: string, windowMs: number): Promise<Tally> {
-    return this.attempt((store) => store.add(key, windowMs));
   }
 
   reset(key: string): Promise<void> {
