@@ -398,6 +398,35 @@ describe('auth', () => {
     });
   });
 
+  it('documents every auth and users route in OpenAPI, bearer where authenticated', async () => {
+    const doc = await t.http().get('/docs-json').expect(200);
+    expect(doc.body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    const op = (path: string, verb: string) => doc.body.paths[path]?.[verb];
+    for (const [path, verb] of [
+      ['/api/v1/auth/register', 'post'],
+      ['/api/v1/auth/login', 'post'],
+      ['/api/v1/auth/refresh', 'post'],
+    ]) {
+      expect(op(path, verb)).toBeDefined();
+      expect(op(path, verb).security).toBeUndefined();
+    }
+    for (const [path, verb] of [
+      ['/api/v1/auth/logout', 'post'],
+      ['/api/v1/auth/me', 'get'],
+      ['/api/v1/auth/password', 'post'],
+      ['/api/v1/auth/sessions', 'get'],
+      ['/api/v1/auth/sessions/{id}', 'delete'],
+      ['/api/v1/users', 'get'],
+      ['/api/v1/users/{id}/sessions', 'delete'],
+      ['/api/v1/users/{id}/roles', 'put'],
+    ]) {
+      expect(op(path, verb)?.security).toEqual([{ bearer: [] }]);
+      expect(Object.keys(op(path, verb).responses)).toEqual(expect.arrayContaining(['401']));
+    }
+    expect(Object.keys(op('/api/v1/users', 'get').responses)).toEqual(expect.arrayContaining(['200', '401', '403']));
+    expect(doc.body.components.schemas.AuthResponse.properties).toHaveProperty('refreshToken');
+  });
+
   describe('admin bootstrap', () => {
     it('created the configured admin with admin + customer, who can log in', async () => {
       const res = await login(t, 'root@example.com', 'bootstrap-password-1').expect(200);

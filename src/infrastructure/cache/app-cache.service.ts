@@ -70,16 +70,14 @@ export class AppCacheService {
     if (cached !== undefined) return cached;
     const running = this.inflight.get(key);
     if (running) return running as Promise<T>;
-    const loading = (async () => {
-      try {
-        const value = await load();
-        if (value !== undefined && value !== null) void this.set(key, value, options);
-        return value;
-      } finally {
-        this.inflight.delete(key);
-      }
-    })();
+    const loading = load();
     this.inflight.set(key, loading);
+    // The in-flight entry stays until the value is stored (bounded by the Redis timeout), so a miss
+    // arriving between the load finishing and the write landing joins it instead of loading again.
+    void loading
+      .then((value) => (value !== undefined && value !== null ? this.set(key, value, options) : undefined))
+      .catch(() => undefined)
+      .finally(() => this.inflight.delete(key));
     return loading;
   }
 
