@@ -70,14 +70,19 @@ export class AppCacheService {
     if (cached !== undefined) return cached;
     const running = this.inflight.get(key);
     if (running) return running as Promise<T>;
-    const loading = load();
+    // The entry stays until the value is stored, so no request between "loaded" and "stored" loads again.
+    const loading = load().then(
+      (value) => {
+        const stored = value === undefined || value === null ? Promise.resolve() : this.set(key, value, options);
+        void stored.finally(() => this.inflight.delete(key));
+        return value;
+      },
+      (error: unknown) => {
+        this.inflight.delete(key);
+        throw error;
+      },
+    );
     this.inflight.set(key, loading);
-    // The in-flight entry stays until the value is stored (bounded by the Redis timeout), so a miss
-    // arriving between the load finishing and the write landing joins it instead of loading again.
-    void loading
-      .then((value) => (value !== undefined && value !== null ? this.set(key, value, options) : undefined))
-      .catch(() => undefined)
-      .finally(() => this.inflight.delete(key));
     return loading;
   }
 
