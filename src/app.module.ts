@@ -8,6 +8,7 @@ import { IdempotencyModule } from './common/idempotency/idempotency.module.js';
 import { ProblemFilter } from './common/errors/problem.filter.js';
 import { validationPipeOptions } from './common/errors/validation.js';
 import { AuditModule } from './modules/audit/audit.module.js';
+import { AuthModule } from './modules/auth/auth.module.js';
 import { SubscriptionsModule } from './modules/subscriptions/subscriptions.module.js';
 import { CacheModule } from './infrastructure/cache/cache.module.js';
 import { DatabaseModule } from './infrastructure/database/database.module.js';
@@ -32,6 +33,7 @@ export class AppModule {
         AccessControlModule,
         ScheduleModule.forRoot(),
         AuditModule,
+        AuthModule,
         SubscriptionsModule,
         ...extraImports,
       ],

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '../../../common/auth/require-permission.decorator.js';
 import { Idempotent } from '../../../common/idempotency/idempotency.interceptor.js';
 import { BillingSummaryResponse, RenewalRunResponse, RunRenewalsDto } from '../dto/subscription.dto.js';
@@ -7,7 +7,6 @@ import { BillingSummaryService } from '../services/billing-summary.service.js';
 import { RenewalService } from '../services/renewal.service.js';
 
 @ApiTags('billing')
-@ApiBearerAuth()
 @Controller('api/v1/billing')
 export class BillingController {
   constructor(
@@ -20,7 +19,6 @@ export class BillingController {
   @Idempotent()
   @RequirePermission('billing:run')
   @ApiOkResponse({ type: RenewalRunResponse })
-  @ApiResponse({ status: 403, description: 'Not an admin' })
   runRenewals(@Body() body: RunRenewalsDto): Promise<RenewalRunResponse> {
     return this.renewals.run(body.asOf ? new Date(body.asOf) : new Date());
   }
@@ -28,7 +26,6 @@ export class BillingController {
   @Get('summary')
   @RequirePermission('billing:read')
   @ApiOkResponse({ type: BillingSummaryResponse })
-  @ApiResponse({ status: 403, description: 'Not an admin' })
   summary(): Promise<BillingSummaryResponse> {
     return this.summaryService.summary();
   }

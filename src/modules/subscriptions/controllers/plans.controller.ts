@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../../../common/auth/public.decorator.js';
 import { RequirePermission } from '../../../common/auth/require-permission.decorator.js';
 import { badRequest } from '../../../common/errors/domain-error.js';
@@ -13,11 +13,9 @@ export class PlansController {
   constructor(private readonly plans: PlanService) {}
 
   @Post()
-  @ApiBearerAuth()
   @RequirePermission('plans:write')
   @ApiResponse({ status: 201, type: PlanResponse })
   @ApiResponse({ status: 400, description: 'Invalid input' })
-  @ApiResponse({ status: 403, description: 'Not an admin' })
   @ApiResponse({ status: 409, description: 'Duplicate code' })
   create(@Body() body: CreatePlanDto): Promise<PlanResponse> {
     return this.plans.create(body);
@@ -40,7 +38,6 @@ export class PlansController {
 
   @Patch(':id')
   @HttpCode(200)
-  @ApiBearerAuth()
   @RequirePermission('plans:write')
   @ApiOkResponse({ type: PlanResponse })
   @ApiResponse({ status: 404, description: 'No such plan' })

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Authenticated } from '../../../common/auth/authenticated.decorator.js';
 import { CurrentActor } from '../../../common/auth/current-actor.decorator.js';
 import { Idempotent } from '../../../common/idempotency/idempotency.interceptor.js';
 import { PageQuery } from '../../../common/pagination/pagination.js';
@@ -19,7 +20,7 @@ import { EntitlementService } from '../services/entitlement.service.js';
 import { SubscriptionService } from '../services/subscription.service.js';
 
 @ApiTags('subscriptions')
-@ApiBearerAuth()
+@Authenticated()
 @Controller('api/v1/subscriptions')
 export class SubscriptionsController {
   constructor(
