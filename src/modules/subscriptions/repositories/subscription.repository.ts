@@ -101,6 +101,14 @@ export class SubscriptionRepository {
     return manager.findOneBy(Subscription, { id });
   }
 
+  /**
+   * The current row, locked FOR UPDATE until the caller's transaction ends: a request that changes a
+   * subscription waits for a renewal batch holding it, then sees (and conditionally updates) its new state.
+   */
+  findForUpdate(manager: EntityManager, id: string): Promise<Subscription | null> {
+    return manager.findOne(Subscription, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
   /** Newest first; by user through idx_subscriptions_user, by status through idx_subscriptions_status. */
   list(filter: SubscriptionListFilter): Promise<Subscription[]> {
     return this.listQuery(filter).getMany();

@@ -264,7 +264,7 @@ export class SubscriptionService {
   async cancel(actor: AuthenticatedActor, id: string, dto: CancelSubscriptionDto): Promise<SubscriptionResponse> {
     await this.manageable(actor, id);
     const updated = await this.tx.run(async (manager) => {
-      const current = await this.subscriptions.findById(id, manager);
+      const current = await this.subscriptions.findForUpdate(manager, id);
       if (!current) throw notFound(ENTITY);
       const now = new Date();
       let changes: SubscriptionChanges;
@@ -315,7 +315,7 @@ export class SubscriptionService {
     let outcome: { subscription: Subscription; invoice: Invoice | null; declineCode?: string };
     try {
       outcome = await this.tx.run(async (manager) => {
-        const current = await this.subscriptions.findById(id, manager);
+        const current = await this.subscriptions.findForUpdate(manager, id);
         if (!current) throw notFound(ENTITY);
         if (current.planId === plan.id) throw SubscriptionErrors.samePlan();
         const nextStatus = transition(current.status, 'change_plan');
