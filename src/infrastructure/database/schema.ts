@@ -1,7 +1,9 @@
 import { Foundation1764320000000 } from '../../../migrations/1764320000000-Foundation.js';
 import { AuditEvents1764320000002 } from '../../../migrations/1764320000002-AuditEvents.js';
 import { Users1764320000001 } from '../../../migrations/1764320000001-Users.js';
+import { AuditChain1764320200000 } from '../../../migrations/1764320200000-AuditChain.js';
 import { IdempotencyRecord } from '../../common/idempotency/idempotency-record.entity.js';
+import { AuditChainLink } from '../../modules/audit/entities/audit-chain-link.entity.js';
 import { AuditEvent } from '../../modules/audit/entities/audit-event.entity.js';
 import { User } from '../../modules/auth/entities/user.entity.js';
 
@@ -9,6 +11,11 @@ import { User } from '../../modules/auth/entities/user.entity.js';
  * Every entity and migration, listed explicitly: TypeORM's glob loading uses dynamic import(),
  * which jest's ESM runtime cannot serve from a second test file. Add new ones at the end.
  */
-export const ENTITIES = [IdempotencyRecord, User, AuditEvent];
+export const ENTITIES = [IdempotencyRecord, User, AuditEvent, AuditChainLink];
 
-export const MIGRATIONS = [Foundation1764320000000, Users1764320000001, AuditEvents1764320000002];
+export const MIGRATIONS = [
+  Foundation1764320000000,
+  Users1764320000001,
+  AuditEvents1764320000002,
+  AuditChain1764320200000,
+];

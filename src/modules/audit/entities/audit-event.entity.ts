@@ -2,11 +2,15 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 export type AuditOutcome = 'success' | 'failure';
 
-/** One recorded action. Rows are insert-only (the database refuses UPDATE and DELETE). */
+/**
+ * One recorded action. Rows are insert-only (the database refuses UPDATE and DELETE); the hash
+ * chain that seals them lives in audit_chain. `occurred_at` is the id's own (UUID v7) timestamp.
+ */
 @Entity('audit_events')
 @Index('idx_audit_events_actor', ['actorId', 'id'])
 @Index('idx_audit_events_action', ['action', 'id'])
 @Index('idx_audit_events_entity', ['entityType', 'entityId', 'id'])
+@Index('idx_audit_events_entity_id', ['entityId', 'id'])
 @Index('idx_audit_events_occurred_at', ['occurredAt', 'id'])
 export class AuditEvent {
   /** UUID v7: time-ordered, so "newest first" is primary-key order. */
