@@ -21,7 +21,13 @@ export class AuditChain1764320200000 implements MigrationInterface {
         UNIQUE INDEX \`uq_audit_chain_event\` (\`event_id\`),
         PRIMARY KEY (\`seq\`)
       ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
-    await queryRunner.query('CREATE INDEX `idx_audit_events_entity_id` ON `audit_events` (`entity_id`, `id`)');
+    // Filters are served by (column, id) indexes (the id tail gives newest-first order); time filters
+    // are id ranges (UUID v7), so occurred_at needs no index of its own.
+    await queryRunner.query(
+      'ALTER TABLE `audit_events` DROP INDEX `idx_audit_events_entity`, DROP INDEX `idx_audit_events_occurred_at`, ' +
+        'ADD INDEX `idx_audit_events_entity_type` (`entity_type`, `id`), ' +
+        'ADD INDEX `idx_audit_events_entity_id` (`entity_id`, `id`)',
+    );
     for (const table of APPEND_ONLY) {
       for (const operation of ['UPDATE', 'DELETE']) {
         await queryRunner.query(
@@ -38,7 +44,11 @@ export class AuditChain1764320200000 implements MigrationInterface {
         await queryRunner.query(`DROP TRIGGER IF EXISTS \`${table}_no_${operation}\``);
       }
     }
-    await queryRunner.query('DROP INDEX `idx_audit_events_entity_id` ON `audit_events`');
+    await queryRunner.query(
+      'ALTER TABLE `audit_events` DROP INDEX `idx_audit_events_entity_type`, DROP INDEX `idx_audit_events_entity_id`, ' +
+        'ADD INDEX `idx_audit_events_entity` (`entity_type`, `entity_id`, `id`), ' +
+        'ADD INDEX `idx_audit_events_occurred_at` (`occurred_at`, `id`)',
+    );
     await queryRunner.query('DROP TABLE `audit_chain`');
   }
 }

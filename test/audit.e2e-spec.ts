@@ -25,15 +25,22 @@ describe('audit events API', () => {
   let staff: TestUser;
   let customer: TestUser;
 
-  const list = async (query: Record<string, string | number> = {}): Promise<{ data: EventBody[]; nextCursor: string | null }> => {
+  const list = async (
+    query: Record<string, string | number> = {},
+  ): Promise<{ data: EventBody[]; nextCursor: string | null }> => {
     const res = await t.http().get('/api/v1/audit-events').query(query).set(admin.auth).expect(200);
     return res.body;
   };
 
-  const recordAsSystem = (action: string, entityType: string, entityId: string, changes: Record<string, unknown> = {}) =>
-    t.app.get(TransactionService).run((manager) =>
-      t.app.get(AuditService).record(manager, { action, entityType, entityId, changes }),
-    );
+  const recordAsSystem = (
+    action: string,
+    entityType: string,
+    entityId: string,
+    changes: Record<string, unknown> = {},
+  ) =>
+    t.app
+      .get(TransactionService)
+      .run((manager) => t.app.get(AuditService).record(manager, { action, entityType, entityId, changes }));
 
   beforeAll(async () => {
     t = await startTestApp('audit-api', { imports: [AuditProbeModule] });
@@ -80,7 +87,12 @@ describe('audit events API', () => {
 
     it('costs exactly one statement inside the transaction', async () => {
       const send = (skipAudit: boolean) =>
-        t.http().post('/probe/audit').set(admin.auth).send({ action: 'probe.count', entityId: 'q-1', skipAudit }).expect(201);
+        t
+          .http()
+          .post('/probe/audit')
+          .set(admin.auth)
+          .send({ action: 'probe.count', entityId: 'q-1', skipAudit })
+          .expect(201);
       const audited = Number((await send(false)).headers['x-query-count']);
       const bare = Number((await send(true)).headers['x-query-count']);
       expect(bare).toBeGreaterThan(0);
@@ -180,9 +192,7 @@ describe('audit events API', () => {
         );
         await new Promise((resolve) => setTimeout(resolve, 2)); // distinct milliseconds for the time filters
       }
-      const rows = await t.dataSource.query(
-        `SELECT id FROM audit_events WHERE action LIKE 'filter.%' ORDER BY id`,
-      );
+      const rows = await t.dataSource.query(`SELECT id FROM audit_events WHERE action LIKE 'filter.%' ORDER BY id`);
       recorded = rows.map((row: { id: string }) => row.id);
     });
 

@@ -42,9 +42,21 @@ export interface AuditEventFilter {
 }
 
 /**
- * Newest first by id. Every equality filter has a (column, id) index whose tail gives the order, and
- * time bounds and the cursor are primary-key ranges, so each shape is an index range scan.
+ * The index a list query reads, chosen by design rather than left to the optimizer's estimates
+ * (which otherwise likes index-merge intersections that lose the id order and sort): the most
+ * selective equality filter's (column, id) index, whose id tail gives "newest first" and serves
+ * the time bounds and the cursor as a range; the other filters are checked on the rows it reads.
+ * Time bounds alone (ids carry their time) and no filter at all read the primary key backwards.
  */
+export function listIndexFor(filter: AuditEventFilter): string {
+  if (filter.entityId !== undefined) return 'idx_audit_events_entity_id';
+  if (filter.actorId !== undefined) return 'idx_audit_events_actor';
+  if (filter.action !== undefined) return 'idx_audit_events_action';
+  if (filter.entityType !== undefined) return 'idx_audit_events_entity_type';
+  return 'PRIMARY';
+}
+
+/** Newest first by id, `limit` rows (callers ask for one more than a page to detect the next page). */
 export function listEventsQuery(filter: AuditEventFilter, limit: number): SqlQuery {
   const where: string[] = [];
   const params: unknown[] = [];
@@ -60,7 +72,7 @@ export function listEventsQuery(filter: AuditEventFilter, limit: number): SqlQue
   if (filter.maxIdExclusive !== undefined) add('e.id < ?', filter.maxIdExclusive);
   if (filter.beforeId !== undefined) add('e.id < ?', filter.beforeId);
   const sql =
-    `SELECT ${EVENT_COLUMNS} FROM audit_events e` +
+    `SELECT ${EVENT_COLUMNS} FROM audit_events e FORCE INDEX (${listIndexFor(filter)})` +
     (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
     ' ORDER BY e.id DESC LIMIT ?';
   return { sql, params: [...params, limit] };
