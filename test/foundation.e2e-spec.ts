@@ -6,7 +6,7 @@ describe('HTTP pipeline', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp('foundation', { imports: [ProbeModule] });
+    t = await startTestApp('foundation', { imports: [ProbeModule], env: { CORS_ORIGINS: 'https://shop.example' } });
   });
   afterAll(() => t.close());
 
@@ -53,6 +53,17 @@ describe('HTTP pipeline', () => {
     const res = await t.http().get('/health/live');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['content-security-policy']).toBeDefined();
+  });
+
+  it('allows CORS only from configured origins', async () => {
+    const allowed = await t
+      .http()
+      .options('/probe/echo')
+      .set('origin', 'https://shop.example')
+      .set('access-control-request-method', 'POST');
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://shop.example');
+    const other = await t.http().get('/health/live').set('origin', 'https://evil.example');
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
 
   it('sends ETag and answers If-None-Match with 304', async () => {

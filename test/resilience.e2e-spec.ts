@@ -53,6 +53,22 @@ describe('resilience', () => {
       }
     });
 
+    it('treats a hanging Redis as a miss after the 50 ms timeout', async () => {
+      await t.http().get('/probe/cache/redis-slow').expect(200);
+      await new Promise((resolve) => setTimeout(resolve, 100)); // let the value land in Redis first
+      redisProxy.stall();
+      try {
+        const loadsBefore = ProbeController.loads;
+        const started = Date.now();
+        const res = await t.http().get('/probe/cache/redis-slow').expect(200);
+        expect(res.body.key).toBe('redis-slow');
+        expect(ProbeController.loads).toBe(loadsBefore + 1);
+        expect(Date.now() - started).toBeLessThan(500);
+      } finally {
+        redisProxy.resume();
+      }
+    });
+
     it('reconnects by itself when Redis is back', async () => {
       const deadline = Date.now() + 10_000;
       let status = '';

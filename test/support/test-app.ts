@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import mysql from 'mysql2/promise';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import type { ModuleImport } from '../../src/app.module.js';
@@ -31,6 +31,8 @@ export interface TestAppOptions {
   reuseDatabase?: boolean;
   /** Extra Nest modules (test-only controllers). */
   imports?: ModuleImport[];
+  /** Where the app logs (default: pino at TEST_LOG_LEVEL, silent unless set). */
+  logger?: Logger;
 }
 
 /** TEST_DB_PREFIX lets several checkouts run the suite at once on one MySQL without sharing data. */
@@ -77,7 +79,7 @@ export async function startTestApp(name: string, options: TestAppOptions = {}): 
   if (!options.reuseDatabase) await dropDatabase(name);
   const config = testConfig(name, options.env);
   await ensureDatabase(config);
-  const app = await createApp(config, pino({ level: config.logLevel }), options.imports);
+  const app = await createApp(config, options.logger ?? pino({ level: config.logLevel }), options.imports);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const server = app.getHttpAdapter().getInstance().server;

@@ -70,15 +70,18 @@ export class AppCacheService {
     if (cached !== undefined) return cached;
     const running = this.inflight.get(key);
     if (running) return running as Promise<T>;
-    const loading = (async () => {
-      try {
-        const value = await load();
-        if (value !== undefined && value !== null) void this.set(key, value, options);
+    // The entry stays until the value is stored, so no request between "loaded" and "stored" loads again.
+    const loading = load().then(
+      (value) => {
+        const stored = value === undefined || value === null ? Promise.resolve() : this.set(key, value, options);
+        void stored.finally(() => this.inflight.delete(key));
         return value;
-      } finally {
+      },
+      (error: unknown) => {
         this.inflight.delete(key);
-      }
-    })();
+        throw error;
+      },
+    );
     this.inflight.set(key, loading);
     return loading;
   }
