@@ -60,6 +60,12 @@ describe('audit events API', () => {
     });
   });
 
+  it('is documented in the OpenAPI document', async () => {
+    const doc = await t.http().get('/docs-json').expect(200);
+    expect(doc.body.paths['/api/v1/audit-events'].get).toBeDefined();
+    expect(doc.body.paths['/api/v1/audit-events/verify'].get).toBeDefined();
+  });
+
   describe('recording through a request', () => {
     it('records one event with the actor, request id and IP from the request context', async () => {
       await t
