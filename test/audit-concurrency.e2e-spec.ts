@@ -114,3 +114,28 @@ describe('audit under concurrency, two instances', () => {
     expect(await b.app.get(AuditSealerService).sealPending()).toBe(20);
   });
 });
+
+describe('the sealer job', () => {
+  it('seals new events by itself shortly after commit when jobs are enabled', async () => {
+    const t = await startTestApp('audit-job', { env: { JOBS_ENABLED: 'true', AUDIT_SEAL_INTERVAL_MS: '100' } });
+    try {
+      await t.app
+        .get(TransactionService)
+        .run((manager) =>
+          t.app.get(AuditService).record(manager, { action: 'job.test', entityType: 'probe', entityId: 'job-1' }),
+        );
+      const deadline = Date.now() + 5_000;
+      let sealed = 0;
+      while (Date.now() < deadline && sealed === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        [{ sealed }] = await t.dataSource.query(
+          `SELECT COUNT(*) AS sealed FROM audit_chain c JOIN audit_events e ON e.id = c.event_id WHERE e.entity_id = 'job-1'`,
+        );
+        sealed = Number(sealed);
+      }
+      expect(sealed).toBe(1);
+    } finally {
+      await t.close();
+    }
+  });
+});

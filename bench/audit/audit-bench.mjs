@@ -5,6 +5,7 @@
 // verify: seeds 100,000 events, seals them (one full pass), then verifies; reports time and memory.
 // Environment: BENCH_MYSQL_URL (default mysql://root@127.0.0.1:3306), BENCH_DB (default ms_bench_audit).
 import 'reflect-metadata';
+import { clearInterval, setInterval } from 'node:timers';
 import mysql from 'mysql2/promise';
 import { pino } from 'pino';
 import { v7 } from 'uuid';
@@ -135,12 +136,12 @@ async function benchVerify() {
     );
   }
   console.log(`verify: seeded ${EVENTS} events in ${Date.now() - t0} ms`);
-  global.gc?.();
+  globalThis.gc?.();
   const t1 = Date.now();
   const sealed = await app.get(AuditSealerService).sealPending({ full: true });
   console.log(`verify: sealed ${sealed} events (one full pass) in ${Date.now() - t1} ms`);
 
-  global.gc?.();
+  globalThis.gc?.();
   const before = process.memoryUsage();
   let peakHeap = before.heapUsed;
   let peakRss = before.rss;
