@@ -50,8 +50,8 @@ async function benchWrite() {
   const bare = await start({ AUDIT_RECORDING: 'false' });
   const ds = audited.get(DataSource);
   const CONCURRENCY = 16;
-  const PER_ROUND = 3_000;
-  const ROUNDS = 10;
+  const PER_ROUND = Number(process.env.BENCH_PER_ROUND ?? 3_000);
+  const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
   const users = [];
   for (let i = 0; i < CONCURRENCY; i++) {
     const id = v7();
