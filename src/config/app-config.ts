@@ -56,6 +56,8 @@ export interface AppConfig {
     readonly perMinute: number;
     readonly loginFailuresPerEmail: number;
     readonly loginPerIpPerMinute: number;
+    /** Window over which failed logins per email are counted; the email is refused (429) until it ends. */
+    readonly loginFailureWindowSeconds: number;
   };
   readonly jobs: {
     /** Background jobs (sweepers, sealers, renewals). Tests switch them off and drive them by hand. */
@@ -225,6 +227,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       perMinute: read.int('RATE_LIMIT_PER_MINUTE', 600, 1, 10_000_000),
       loginFailuresPerEmail: read.int('LOGIN_FAILURES_PER_EMAIL', 5, 1, 10_000),
       loginPerIpPerMinute: read.int('LOGIN_PER_IP_PER_MINUTE', 100, 1, 10_000_000),
+      loginFailureWindowSeconds: read.int('LOGIN_FAILURE_WINDOW_SECONDS', 900, 1, 86_400),
     },
     jobs: {
       enabled: read.bool('JOBS_ENABLED', true),

@@ -1,8 +1,10 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { Public } from '../../common/auth/public.decorator.js';
+import { SkipRateLimit } from '../../common/rate-limit/rate-limit.decorators.js';
 import { metricsRegistry } from './metrics.js';
 
 @Public()
+@SkipRateLimit()
 @Controller('metrics')
 export class MetricsController {
   @Get()

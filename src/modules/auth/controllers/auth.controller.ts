@@ -1,0 +1,120 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { Authenticated } from '../../../common/auth/authenticated.decorator.js';
+import { CurrentActor } from '../../../common/auth/current-actor.decorator.js';
+import { Public } from '../../../common/auth/public.decorator.js';
+import { LoginRateLimit } from '../../../common/rate-limit/rate-limit.decorators.js';
+import type { AuthenticatedActor } from '../../../infrastructure/http/request-context.js';
+import {
+  AuthResponse,
+  ChangePasswordBody,
+  LoginBody,
+  RefreshBody,
+  RegisterBody,
+  SessionList,
+} from '../dto/auth.dto.js';
+import { UserResponse } from '../dto/user.dto.js';
+import { AuthService } from '../services/auth.service.js';
+import { SessionsService } from '../services/sessions.service.js';
+
+@ApiTags('auth')
+@ApiTooManyRequestsResponse({ description: 'Rate limited; see Retry-After' })
+@Controller('api/v1/auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  @Post('register')
+  @Public()
+  @LoginRateLimit()
+  @ApiOperation({ summary: 'Create an account (role customer) and log it in' })
+  @ApiCreatedResponse({ type: AuthResponse })
+  @ApiBadRequestResponse({ description: 'Invalid email, or password not 12 to 256 characters' })
+  @ApiConflictResponse({ description: 'Email already registered' })
+  register(@Body() body: RegisterBody): Promise<AuthResponse> {
+    return this.auth.register(body);
+  }
+
+  @Post('login')
+  @Public()
+  @LoginRateLimit()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Exchange email and password for an access token and a refresh token' })
+  @ApiOkResponse({ type: AuthResponse })
+  @ApiUnauthorizedResponse({ description: 'Wrong credentials (the same answer for an unknown email)' })
+  @ApiTooManyRequestsResponse({ description: 'Too many failed logins for this email, or from this IP' })
+  login(@Body() body: LoginBody): Promise<AuthResponse> {
+    return this.auth.login(body);
+  }
+
+  @Post('refresh')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Rotate a refresh token: the presented one is consumed, a new pair is issued',
+    description: 'Presenting a consumed refresh token again revokes its whole family (session) and answers 401.',
+  })
+  @ApiOkResponse({ type: AuthResponse })
+  @ApiUnauthorizedResponse({ description: 'Unknown, expired, revoked or reused refresh token' })
+  refresh(@Body() body: RefreshBody): Promise<AuthResponse> {
+    return this.sessions.refresh(body.refreshToken);
+  }
+
+  @Post('logout')
+  @Authenticated()
+  @HttpCode(204)
+  @ApiOperation({ summary: 'End the session of this refresh token (it stops working)' })
+  @ApiNoContentResponse({ description: 'Logged out (also when the token was already dead)' })
+  logout(@CurrentActor() actor: AuthenticatedActor, @Body() body: RefreshBody): Promise<void> {
+    return this.sessions.logout(actor, body.refreshToken);
+  }
+
+  @Get('me')
+  @Authenticated()
+  @ApiOperation({ summary: 'The calling user' })
+  @ApiOkResponse({ type: UserResponse })
+  me(@CurrentActor() actor: AuthenticatedActor): Promise<UserResponse> {
+    return this.auth.me(actor);
+  }
+
+  @Post('password')
+  @Authenticated()
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Change the password; every session (refresh token) of the user is revoked' })
+  @ApiNoContentResponse({ description: 'Changed' })
+  @ApiBadRequestResponse({ description: 'Wrong current password, or new password not 12 to 256 characters' })
+  changePassword(@CurrentActor() actor: AuthenticatedActor, @Body() body: ChangePasswordBody): Promise<void> {
+    return this.auth.changePassword(actor, body);
+  }
+
+  @Get('sessions')
+  @Authenticated()
+  @ApiOperation({ summary: "The caller's live sessions, one per refresh-token family" })
+  @ApiOkResponse({ type: SessionList })
+  listSessions(@CurrentActor() actor: AuthenticatedActor): Promise<SessionList> {
+    return this.sessions.list(actor);
+  }
+
+  @Delete('sessions/:id')
+  @Authenticated()
+  @HttpCode(204)
+  @ApiOperation({ summary: "End one of the caller's sessions" })
+  @ApiNoContentResponse({ description: "The session's refresh tokens stop working" })
+  @ApiNotFoundResponse({ description: 'No such session of the caller' })
+  deleteSession(@CurrentActor() actor: AuthenticatedActor, @Param('id') id: string): Promise<void> {
+    return this.sessions.revokeOwn(actor, id);
+  }
+}

@@ -1,0 +1,78 @@
+/** A fixed-window tally. */
+export interface Tally {
+  /** Increments in the current window (including this one, for `add`). */
+  count: number;
+  /** Milliseconds until the window resets (0 when there is no tally). */
+  ttlMs: number;
+}
+
+/**
+ * Fixed-window counters behind the rate limits. Two implementations: Redis (shared by every
+ * instance) and memory (per instance, the fallback while Redis is unreachable).
+ */
+export interface CounterStore {
+  /** Adds one; the window starts at the first increment and lasts `windowMs`. */
+  add(key: string, windowMs: number): Promise<Tally>;
+  /** Reads without changing. */
+  peek(key: string): Promise<Tally>;
+  reset(key: string): Promise<void>;
+}
+
+interface Entry {
+  count: number;
+  resetAt: number;
+}
+
+const MAX_ENTRIES = 100_000;
+
+/** Per-instance counters. Expired entries go on access, and in a sweep when the map grows large. */
+export class MemoryCounterStore implements CounterStore {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  async add(key: string, windowMs: number): Promise<Tally> {
+    const now = this.now();
+    let entry = this.live(key, now);
+    if (!entry) {
+      if (this.entries.size >= MAX_ENTRIES) this.sweep(now);
+      entry = { count: 0, resetAt: now + windowMs };
+      this.entries.set(key, entry);
+    }
+    entry.count += 1;
+    return { count: entry.count, ttlMs: entry.resetAt - now };
+  }
+
+  async peek(key: string): Promise<Tally> {
+    const now = this.now();
+    const entry = this.live(key, now);
+    return entry ? { count: entry.count, ttlMs: entry.resetAt - now } : { count: 0, ttlMs: 0 };
+  }
+
+  async reset(key: string): Promise<void> {
+    this.entries.delete(key);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private live(key: string, now: number): Entry | undefined {
+    const entry = this.entries.get(key);
+    if (entry && entry.resetAt <= now) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  private sweep(now: number): void {
+    for (const [key, entry] of this.entries) if (entry.resetAt <= now) this.entries.delete(key);
+    // Still full (many distinct clients at once): forget the oldest half rather than grow without bound.
+    let drop = this.entries.size >= MAX_ENTRIES ? this.entries.size / 2 : 0;
+    for (const key of this.entries.keys()) {
+      if (drop-- <= 0) break;
+      this.entries.delete(key);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
+import { REDIS_CLIENT, type RedisClient } from '../../../infrastructure/cache/redis-client.js';
+import { withTimeout } from '../../../infrastructure/cache/with-timeout.js';
+import { type CounterStore, MemoryCounterStore, type Tally } from './counter-store.js';
+import { RedisCounterStore } from './redis-counter-store.js';
+
+/**
+ * The rate-limit counters: Redis when it answers within REDIS_TIMEOUT_MS (limits hold across
+ * instances), otherwise this instance's memory (limits hold per instance, and no request fails
+ * because Redis is down). The outage is logged once.
+ */
+@Injectable()
+export class RateLimitStore implements CounterStore {
+  private readonly logger = new Logger('RateLimit');
+  private readonly redisStore: RedisCounterStore;
+  readonly memory = new MemoryCounterStore();
+  private degraded = false;
+
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.redisStore = new RedisCounterStore(redis, `${config.redis.keyPrefix}rl:`);
+  }
+
+  add(key: string, windowMs: number): Promise<Tally> {
+    return this.attempt((store) => store.add(key, windowMs));
+  }
+
+  peek(key: string): Promise<Tally> {
+    return this.attempt((store) => store.peek(key));
+  }
+
+  reset(key: string): Promise<void> {
+    return this.attempt((store) => store.reset(key));
+  }
+
+  private async attempt<T>(call: (store: CounterStore) => Promise<T>): Promise<T> {
+    if (this.redis.isReady) {
+      try {
+        const result = await withTimeout(call(this.redisStore), this.config.redis.timeoutMs);
+        if (this.degraded) {
+          this.degraded = false;
+          this.logger.log('Redis is back: rate limits are shared across instances again');
+        }
+        return result;
+      } catch (error) {
+        this.degrade((error as Error).message);
+      }
+    } else {
+      this.degrade('not connected');
+    }
+    return call(this.memory);
+  }
+
+  private degrade(reason: string): void {
+    if (this.degraded) return;
+    this.degraded = true;
+    this.logger.warn(`Redis unavailable (${reason}): rate limits fall back to per-instance memory`);
+  }
+}

@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { Role } from '../../../common/auth/permissions.js';
+import { User } from '../entities/user.entity.js';
+
+/** Every query on `users`. Methods take the transaction's manager when they are part of one. */
+@Injectable()
+export class UsersRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  findById(id: string, manager: EntityManager = this.dataSource.manager): Promise<User | null> {
+    return manager.findOne(User, { where: { id } });
+  }
+
+  findByEmail(email: string, manager: EntityManager = this.dataSource.manager): Promise<User | null> {
+    return manager.findOne(User, { where: { email } });
+  }
+
+  /** Row-locked read: serialises concurrent role changes of one user. */
+  findByIdForUpdate(manager: EntityManager, id: string): Promise<User | null> {
+    return manager.findOne(User, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  async insert(manager: EntityManager, user: User): Promise<void> {
+    await manager.insert(User, user);
+  }
+
+  async updatePassword(manager: EntityManager, id: string, passwordHash: string, now: Date): Promise<void> {
+    await manager.update(User, { id }, { passwordHash, updatedAt: now });
+  }
+
+  async updateRoles(manager: EntityManager, id: string, roles: Role[], now: Date): Promise<void> {
+    await manager.update(User, { id }, { roles, updatedAt: now });
+  }
+
+  /** Keyset page in id (creation) order: `limit` rows after `afterId`. */
+  page(afterId: string | undefined, limit: number): Promise<User[]> {
+    const query = this.dataSource.manager.createQueryBuilder(User, 'u').orderBy('u.id', 'ASC').limit(limit);
+    if (afterId !== undefined) query.where('u.id > :afterId', { afterId });
+    return query.getMany();
+  }
+}

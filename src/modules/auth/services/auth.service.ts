@@ -1,0 +1,139 @@
+import { Injectable } from '@nestjs/common';
+import { unauthorized } from '../../../common/errors/domain-error.js';
+import { newId } from '../../../common/ids.js';
+import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
+import { isDuplicateKey } from '../../../infrastructure/database/mysql-errors.js';
+import type { AuthenticatedActor } from '../../../infrastructure/http/request-context.js';
+import { AuditService } from '../../audit/services/audit.service.js';
+import { AuthErrors } from '../auth.errors.js';
+import type { AuthResponse, ChangePasswordBody, LoginBody, RegisterBody } from '../dto/auth.dto.js';
+import { mapUser, type UserResponse } from '../dto/user.dto.js';
+import type { User } from '../entities/user.entity.js';
+import { UsersRepository } from '../repositories/users.repository.js';
+import { LoginAttemptsService } from './login-attempts.service.js';
+import { PasswordService } from './password.service.js';
+import { SessionsService } from './sessions.service.js';
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** Accounts: register, login, the caller's profile, password change. */
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly passwords: PasswordService,
+    private readonly sessions: SessionsService,
+    private readonly attempts: LoginAttemptsService,
+    private readonly tx: TransactionService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async register(body: RegisterBody): Promise<AuthResponse> {
+    const email = normalizeEmail(body.email);
+    // Hash before the transaction: it may run twice (deadlock retry) and must stay short.
+    const passwordHash = await this.passwords.hash(body.password);
+    const now = new Date();
+    const user: User = {
+      id: newId(),
+      email,
+      name: body.name?.trim() || null,
+      passwordHash,
+      roles: ['customer'],
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
+      const { sessionId, refreshToken } = await this.tx.run(async (manager) => {
+        await this.users.insert(manager, user);
+        const opened = await this.sessions.open(manager, user, now);
+        await this.audit.record(manager, {
+          action: 'auth.register',
+          entityType: 'user',
+          entityId: user.id,
+          actorId: user.id,
+          changes: { email, name: user.name, roles: user.roles },
+        });
+        return opened;
+      });
+      return this.sessions.issue(user, sessionId, refreshToken);
+    } catch (error) {
+      if (isDuplicateKey(error)) throw AuthErrors.emailTaken();
+      throw error;
+    }
+  }
+
+  async login(body: LoginBody): Promise<AuthResponse> {
+    const email = normalizeEmail(body.email);
+    await this.attempts.assertAllowed(email);
+    const user = await this.users.findByEmail(email);
+    // Unknown email: verify against a dummy hash anyway, so both failures take the same time.
+    const ok = await this.passwords.verify(user?.passwordHash, body.password);
+    if (!user || !ok) {
+      await this.attempts.recordFailure(email);
+      // Its own transaction: the failure is recorded although the request fails.
+      await this.tx.run((manager) =>
+        this.audit.record(manager, {
+          action: 'auth.login_failed',
+          entityType: 'user',
+          entityId: user?.id ?? 'unknown',
+          outcome: 'failure',
+          actorId: null,
+          changes: { email, reason: user ? 'wrong_password' : 'unknown_email' },
+        }),
+      );
+      throw AuthErrors.invalidCredentials();
+    }
+    await this.attempts.clear(email);
+    const rehash = this.passwords.needsRehash(user.passwordHash) ? await this.passwords.hash(body.password) : null;
+    const now = new Date();
+    const { sessionId, refreshToken } = await this.tx.run(async (manager) => {
+      if (rehash) await this.users.updatePassword(manager, user.id, rehash, now);
+      const opened = await this.sessions.open(manager, user, now);
+      await this.audit.record(manager, {
+        action: 'auth.login',
+        entityType: 'user',
+        entityId: user.id,
+        actorId: user.id,
+        changes: { sessionId: opened.sessionId },
+      });
+      return opened;
+    });
+    return this.sessions.issue(user, sessionId, refreshToken);
+  }
+
+  async me(actor: AuthenticatedActor): Promise<UserResponse> {
+    const user = await this.users.findById(actor.id);
+    if (!user) throw unauthorized('The account no longer exists');
+    return mapUser(user);
+  }
+
+  /**
+   * Verifies the current password (failures limited like logins, per user), stores the new hash and
+   * revokes every session of the user, the caller's included: all their refresh tokens stop working.
+   */
+  async changePassword(actor: AuthenticatedActor, body: ChangePasswordBody): Promise<void> {
+    const subject = `user:${actor.id}`;
+    await this.attempts.assertAllowed(subject);
+    const user = await this.users.findById(actor.id);
+    if (!user) throw unauthorized('The account no longer exists');
+    if (!(await this.passwords.verify(user.passwordHash, body.currentPassword))) {
+      await this.attempts.recordFailure(subject);
+      throw AuthErrors.wrongCurrentPassword();
+    }
+    await this.attempts.clear(subject);
+    const passwordHash = await this.passwords.hash(body.newPassword);
+    await this.tx.run(async (manager) => {
+      const now = new Date();
+      await this.users.updatePassword(manager, user.id, passwordHash, now);
+      const sessionsRevoked = await this.sessions.revokeAll(manager, user.id, 'password_change', now);
+      await this.audit.record(manager, {
+        action: 'auth.password_change',
+        entityType: 'user',
+        entityId: user.id,
+        changes: { sessionsRevoked },
+      });
+    });
+  }
+}
