@@ -63,6 +63,22 @@ export interface AppConfig {
     /** Background jobs (sweepers, sealers, renewals). Tests switch them off and drive them by hand. */
     readonly enabled: boolean;
   };
+  readonly audit: {
+    /**
+     * BENCH-ONLY (AUDIT_RECORDING): false turns `AuditService.record()` into a no-op so benchmarks can
+     * compare an audited write with the same write unaudited. Never switch it off in a real deployment.
+     */
+    readonly recording: boolean;
+    /** How often the sealer links newly committed events into the hash chain (AUDIT_SEAL_INTERVAL_MS). */
+    readonly sealIntervalMs: number;
+    /**
+     * The routine seal pass looks for unsealed events recorded at most this long ago
+     * (AUDIT_SEAL_LOOKBACK_SECONDS); an hourly pass and every verify look at the whole table.
+     */
+    readonly sealLookbackSeconds: number;
+    /** Events linked per INSERT into audit_chain, and links read per verify batch (AUDIT_BATCH_SIZE). */
+    readonly batchSize: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -215,6 +231,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     jobs: {
       enabled: read.bool('JOBS_ENABLED', true),
+    },
+    audit: {
+      recording: read.bool('AUDIT_RECORDING', true),
+      sealIntervalMs: read.int('AUDIT_SEAL_INTERVAL_MS', 1_000, 50, 3_600_000),
+      sealLookbackSeconds: read.int('AUDIT_SEAL_LOOKBACK_SECONDS', 900, 1, 7 * 86_400),
+      batchSize: read.int('AUDIT_BATCH_SIZE', 1_000, 10, 10_000),
     },
   };
 }

@@ -2,7 +2,9 @@ import { Foundation1764320000000 } from '../../../migrations/1764320000000-Found
 import { AuditEvents1764320000002 } from '../../../migrations/1764320000002-AuditEvents.js';
 import { Users1764320000001 } from '../../../migrations/1764320000001-Users.js';
 import { AuthSessions1764320100000 } from '../../../migrations/1764320100000-AuthSessions.js';
+import { AuditChain1764320200000 } from '../../../migrations/1764320200000-AuditChain.js';
 import { IdempotencyRecord } from '../../common/idempotency/idempotency-record.entity.js';
+import { AuditChainLink } from '../../modules/audit/entities/audit-chain-link.entity.js';
 import { AuditEvent } from '../../modules/audit/entities/audit-event.entity.js';
 import { AuthSession } from '../../modules/auth/entities/auth-session.entity.js';
 import { RefreshToken } from '../../modules/auth/entities/refresh-token.entity.js';
@@ -12,11 +14,12 @@ import { User } from '../../modules/auth/entities/user.entity.js';
  * Every entity and migration, listed explicitly: TypeORM's glob loading uses dynamic import(),
  * which jest's ESM runtime cannot serve from a second test file. Add new ones at the end.
  */
-export const ENTITIES = [IdempotencyRecord, User, AuditEvent, AuthSession, RefreshToken];
+export const ENTITIES = [IdempotencyRecord, User, AuditEvent, AuthSession, RefreshToken, AuditChainLink];
 
 export const MIGRATIONS = [
   Foundation1764320000000,
   Users1764320000001,
   AuditEvents1764320000002,
   AuthSessions1764320100000,
+  AuditChain1764320200000,
 ];
