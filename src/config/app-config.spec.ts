@@ -65,4 +65,17 @@ describe('loadConfig', () => {
     });
     expect(loadConfig({ DUNNING_RETRY_HOURS: '1, 2,48' }).billing.dunningRetryHours).toEqual([1, 2, 48]);
   });
+
+  it('audit: records and seals by default; AUDIT_* values are validated', () => {
+    expect(loadConfig({}).audit).toEqual({
+      recording: true,
+      sealIntervalMs: 1_000,
+      sealLookbackSeconds: 900,
+      batchSize: 1_000,
+    });
+    expect(loadConfig({ AUDIT_RECORDING: 'false' }).audit.recording).toBe(false);
+    expect(() => loadConfig({ AUDIT_RECORDING: 'maybe' })).toThrow(/AUDIT_RECORDING/);
+    expect(() => loadConfig({ AUDIT_BATCH_SIZE: '5' })).toThrow(/AUDIT_BATCH_SIZE/);
+    expect(() => loadConfig({ AUDIT_SEAL_INTERVAL_MS: '0' })).toThrow(/AUDIT_SEAL_INTERVAL_MS/);
+  });
 });

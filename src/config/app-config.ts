@@ -76,6 +76,22 @@ export interface AppConfig {
     /** TTL of cached entitlements and billing summary (ENTITLEMENTS_CACHE_TTL_MS); writers invalidate after commit. */
     readonly cacheTtlMs: number;
   };
+  readonly audit: {
+    /**
+     * BENCH-ONLY (AUDIT_RECORDING): false turns `AuditService.record()` into a no-op so benchmarks can
+     * compare an audited write with the same write unaudited. Never switch it off in a real deployment.
+     */
+    readonly recording: boolean;
+    /** How often the sealer links newly committed events into the hash chain (AUDIT_SEAL_INTERVAL_MS). */
+    readonly sealIntervalMs: number;
+    /**
+     * The routine seal pass looks for unsealed events recorded at most this long ago
+     * (AUDIT_SEAL_LOOKBACK_SECONDS); an hourly pass and every verify look at the whole table.
+     */
+    readonly sealLookbackSeconds: number;
+    /** Events linked per INSERT into audit_chain, and links read per verify batch (AUDIT_BATCH_SIZE). */
+    readonly batchSize: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -252,6 +268,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       renewalBatchSize: read.int('RENEWAL_BATCH_SIZE', 200, 1, 1_000),
       dunningRetryHours: read.intList('DUNNING_RETRY_HOURS', [24, 72, 168], 1, 24 * 365),
       cacheTtlMs: read.int('ENTITLEMENTS_CACHE_TTL_MS', 300_000, 1_000, 86_400_000),
+    },
+    audit: {
+      recording: read.bool('AUDIT_RECORDING', true),
+      sealIntervalMs: read.int('AUDIT_SEAL_INTERVAL_MS', 1_000, 50, 3_600_000),
+      sealLookbackSeconds: read.int('AUDIT_SEAL_LOOKBACK_SECONDS', 900, 1, 7 * 86_400),
+      batchSize: read.int('AUDIT_BATCH_SIZE', 1_000, 10, 10_000),
     },
   };
 }

@@ -35,6 +35,7 @@ describe('toProblem', () => {
     [{ code: 'PROTOCOL_CONNECTION_LOST' }, 503],
     [{ code: 'ECONNREFUSED' }, 503],
     [{ code: 'ERR_POOL_ACQUIRE_TIMEOUT' }, 503],
+    [{ errno: 1644, code: 'ER_SIGNAL_EXCEPTION' }, 409],
     [{ errno: 1064, code: 'ER_PARSE_ERROR' }, 500],
   ])('maps driver error %p to %p without leaking SQL or driver text', (fields, status) => {
     const { problem } = toProblem(driverError(fields));

@@ -1,5 +1,10 @@
 import { HttpException } from '@nestjs/common';
-import { isConnectionFailure, isDeadlock, isDuplicateKey } from '../../infrastructure/database/mysql-errors.js';
+import {
+  isConnectionFailure,
+  isDeadlock,
+  isDuplicateKey,
+  isRefusedByTrigger,
+} from '../../infrastructure/database/mysql-errors.js';
 import { DomainError, type FieldError } from './domain-error.js';
 
 /** RFC 9457 problem details, the body of every error response. */
@@ -92,6 +97,14 @@ export function toProblem(error: unknown): ProblemResponse {
   }
   if (isDuplicateKey(error)) {
     return { problem: problem(409, 'conflict', 'The resource already exists'), headers: {}, unexpected: false };
+  }
+  if (isRefusedByTrigger(error)) {
+    // A bug tried to rewrite append-only rows (audit history); the database refused. Logged as unexpected.
+    return {
+      problem: problem(409, 'append_only', 'Recorded history cannot be changed'),
+      headers: {},
+      unexpected: true,
+    };
   }
   if (isDeadlock(error) || isConnectionFailure(error)) {
     return {

@@ -16,6 +16,8 @@ export const ER_DUP_ENTRY = 1062;
 const ER_LOCK_WAIT_TIMEOUT = 1205;
 const ER_LOCK_DEADLOCK = 1213;
 const ER_CON_COUNT_ERROR = 1040;
+/** SIGNAL from a trigger, e.g. the append-only guards on audit_events / audit_chain. */
+const ER_SIGNAL_EXCEPTION = 1644;
 
 const CONNECTION_CODES = new Set([
   'PROTOCOL_CONNECTION_LOST',
@@ -47,4 +49,9 @@ export function isConnectionFailure(error: unknown): boolean {
   return /Queue limit reached|Pool is closed|Connection is not established|connection is in closed state/i.test(
     e.message ?? '',
   );
+}
+
+/** A trigger refused the statement (SQLSTATE 45000): e.g. an UPDATE/DELETE on the append-only audit tables. */
+export function isRefusedByTrigger(error: unknown): boolean {
+  return driverErrorOf(error)?.errno === ER_SIGNAL_EXCEPTION;
 }

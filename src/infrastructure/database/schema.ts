@@ -2,7 +2,9 @@ import { Foundation1764320000000 } from '../../../migrations/1764320000000-Found
 import { AuditEvents1764320000002 } from '../../../migrations/1764320000002-AuditEvents.js';
 import { Users1764320000001 } from '../../../migrations/1764320000001-Users.js';
 import { AuthSessions1764320100000 } from '../../../migrations/1764320100000-AuthSessions.js';
+import { AuditChain1764320200000 } from '../../../migrations/1764320200000-AuditChain.js';
 import { IdempotencyRecord } from '../../common/idempotency/idempotency-record.entity.js';
+import { AuditChainLink } from '../../modules/audit/entities/audit-chain-link.entity.js';
 import { AuditEvent } from '../../modules/audit/entities/audit-event.entity.js';
 import { AuthSession } from '../../modules/auth/entities/auth-session.entity.js';
 import { RefreshToken } from '../../modules/auth/entities/refresh-token.entity.js';
@@ -27,6 +29,7 @@ export const ENTITIES = [
   Subscription,
   Invoice,
   PaymentAttempt,
+  AuditChainLink,
 ];
 
 export const MIGRATIONS = [
@@ -34,5 +37,6 @@ export const MIGRATIONS = [
   Users1764320000001,
   AuditEvents1764320000002,
   AuthSessions1764320100000,
+  AuditChain1764320200000,
   Subscriptions1764320400000,
 ];

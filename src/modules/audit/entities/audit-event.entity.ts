@@ -2,12 +2,17 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 export type AuditOutcome = 'success' | 'failure';
 
-/** One recorded action. Rows are insert-only (the database refuses UPDATE and DELETE). */
+/**
+ * One recorded action. Rows are insert-only (the database refuses UPDATE and DELETE); the hash
+ * chain that seals them lives in audit_chain. `occurred_at` is the id's own (UUID v7) timestamp, so
+ * time filters are primary-key ranges; every other filter has a (column, id) index that also gives
+ * the newest-first order.
+ */
 @Entity('audit_events')
 @Index('idx_audit_events_actor', ['actorId', 'id'])
 @Index('idx_audit_events_action', ['action', 'id'])
-@Index('idx_audit_events_entity', ['entityType', 'entityId', 'id'])
-@Index('idx_audit_events_occurred_at', ['occurredAt', 'id'])
+@Index('idx_audit_events_entity_type', ['entityType', 'id'])
+@Index('idx_audit_events_entity_id', ['entityId', 'id'])
 export class AuditEvent {
   /** UUID v7: time-ordered, so "newest first" is primary-key order. */
   @PrimaryColumn({ type: 'char', length: 36 })

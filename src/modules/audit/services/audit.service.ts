@@ -1,8 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { newId } from '../../../common/ids.js';
+import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
 import { requestContext } from '../../../infrastructure/http/request-context.js';
 import { AuditEvent, type AuditOutcome } from '../entities/audit-event.entity.js';
+import { idTimestamp } from './event-time.js';
 import { redact } from './redact.js';
 
 export interface AuditEntry {
@@ -20,14 +22,25 @@ export interface AuditEntry {
  * The one recording API for every module. `record` writes through the caller's transaction
  * (its EntityManager): the event commits or rolls back with the change it describes, at the cost
  * of one INSERT. Actor, request id and IP come from the request context; jobs record as "system".
+ * Events are stored unsealed; the sealer links them into the hash chain shortly after commit, so
+ * recording never waits on a global lock.
  */
 @Injectable()
 export class AuditService {
+  private readonly recording: boolean;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.recording = config.audit.recording;
+  }
+
   async record(manager: EntityManager, entry: AuditEntry): Promise<void> {
+    if (!this.recording) return; // bench-only switch (AUDIT_RECORDING=false)
     const context = requestContext.current();
+    const id = newId();
     await manager.insert(AuditEvent, {
-      id: newId(),
-      occurredAt: new Date(),
+      id,
+      // The id's own timestamp: time filters become primary-key ranges (see event-time.ts).
+      occurredAt: new Date(idTimestamp(id)),
       actorId: entry.actorId !== undefined ? entry.actorId : context ? (context.actor?.id ?? null) : 'system',
       action: entry.action,
       entityType: entry.entityType,

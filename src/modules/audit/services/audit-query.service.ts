@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { badRequest } from '../../../common/errors/domain-error.js';
+import { decodeCursor, type Page, pageSize, toPage } from '../../../common/pagination/pagination.js';
+import { type AuditEventDto, type AuditEventQuery, toAuditEventDto } from '../dto/audit-event.dto.js';
+import { AuditEventRepository } from '../repositories/audit-event.repository.js';
+import { idLowerBound } from './event-time.js';
+
+/** The admin query API over recorded events: newest first, keyset pages. */
+@Injectable()
+export class AuditQueryService {
+  constructor(private readonly events: AuditEventRepository) {}
+
+  async list(query: AuditEventQuery): Promise<Page<AuditEventDto>> {
+    const limit = pageSize(query);
+    const cursor = decodeCursor(query.cursor, 1);
+    const rows = await this.events.list(
+      {
+        actorId: query.actorId,
+        action: query.action,
+        entityType: query.entityType,
+        entityId: query.entityId,
+        minId: query.from !== undefined ? idLowerBound(instant(query.from, 'from')) : undefined,
+        maxIdExclusive: query.to !== undefined ? idLowerBound(instant(query.to, 'to') + 1) : undefined,
+        beforeId: cursor !== undefined ? String(cursor[0]) : undefined,
+      },
+      limit + 1,
+    );
+    return toPage(rows, limit, (row) => [row.id], toAuditEventDto);
+  }
+}
+
+function instant(value: string, field: 'from' | 'to'): number {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) {
+    throw badRequest('invalid_time', `${field} is not a valid time`, [
+      { field, message: `${field} must be an ISO 8601 date-time` },
+    ]);
+  }
+  return ms;
+}
