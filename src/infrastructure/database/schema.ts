@@ -1,14 +1,34 @@
 import { Foundation1764320000000 } from '../../../migrations/1764320000000-Foundation.js';
 import { AuditEvents1764320000002 } from '../../../migrations/1764320000002-AuditEvents.js';
 import { Users1764320000001 } from '../../../migrations/1764320000001-Users.js';
+import { Inventory1764320300000 } from '../../../migrations/1764320300000-Inventory.js';
 import { IdempotencyRecord } from '../../common/idempotency/idempotency-record.entity.js';
 import { AuditEvent } from '../../modules/audit/entities/audit-event.entity.js';
 import { User } from '../../modules/auth/entities/user.entity.js';
+import { Product } from '../../modules/inventory/entities/product.entity.js';
+import { ReservationItem } from '../../modules/inventory/entities/reservation-item.entity.js';
+import { Reservation } from '../../modules/inventory/entities/reservation.entity.js';
+import { StockLevel } from '../../modules/inventory/entities/stock-level.entity.js';
+import { StockMovement } from '../../modules/inventory/entities/stock-movement.entity.js';
 
 /**
  * Every entity and migration, listed explicitly: TypeORM's glob loading uses dynamic import(),
  * which jest's ESM runtime cannot serve from a second test file. Add new ones at the end.
  */
-export const ENTITIES = [IdempotencyRecord, User, AuditEvent];
+export const ENTITIES = [
+  IdempotencyRecord,
+  User,
+  AuditEvent,
+  Product,
+  StockLevel,
+  StockMovement,
+  Reservation,
+  ReservationItem,
+];
 
-export const MIGRATIONS = [Foundation1764320000000, Users1764320000001, AuditEvents1764320000002];
+export const MIGRATIONS = [
+  Foundation1764320000000,
+  Users1764320000001,
+  AuditEvents1764320000002,
+  Inventory1764320300000,
+];
