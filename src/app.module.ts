@@ -8,6 +8,7 @@ import { IdempotencyModule } from './common/idempotency/idempotency.module.js';
 import { ProblemFilter } from './common/errors/problem.filter.js';
 import { validationPipeOptions } from './common/errors/validation.js';
 import { AuditModule } from './modules/audit/audit.module.js';
+import { InventoryModule } from './modules/inventory/inventory.module.js';
 import { CacheModule } from './infrastructure/cache/cache.module.js';
 import { DatabaseModule } from './infrastructure/database/database.module.js';
 import { HealthModule } from './infrastructure/health/health.module.js';
@@ -31,6 +32,7 @@ export class AppModule {
         AccessControlModule,
         ScheduleModule.forRoot(),
         AuditModule,
+        InventoryModule,
         ...extraImports,
       ],
       providers: [
