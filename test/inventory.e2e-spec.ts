@@ -203,7 +203,7 @@ describe('inventory API', () => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const res = await t
+        const res: { body: { data: { id: string }[]; nextCursor: string | null } } = await t
           .http()
           .get('/api/v1/products')
           .query({ q: `lst${tag}`, limit: 2, ...(cursor ? { cursor } : {}) })
@@ -499,7 +499,7 @@ describe('inventory API', () => {
 
     it('validation: 400 for bad bodies, 404 unknown product, 409 inactive product, 401 anonymous', async () => {
       const product = await createProduct(t, staff, { initialStock: 5, active: false });
-      const send = (body: unknown) => t.http().post('/api/v1/inventory/reservations').set(customer.auth).send(body);
+      const send = (body: object) => t.http().post('/api/v1/inventory/reservations').set(customer.auth).send(body);
       await send({ items: [] }).expect(400);
       await send({ items: [{ productId: product.id, quantity: 0 }] }).expect(400);
       await send({ items: [{ productId: product.id, quantity: 1 }], ttlSeconds: 0 }).expect(400);

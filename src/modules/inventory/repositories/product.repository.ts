@@ -117,6 +117,21 @@ export class ProductRepository {
     return affectedRows(result) === 1;
   }
 
+  /** Committed stock and active flag of those of `ids` that exist (a plain, non-locking read). */
+  async stockStates(ids: readonly string[]) {
+    if (ids.length === 0) return [];
+    const rows = (await this.dataSource.query(
+      `SELECT p.id, p.active, s.on_hand, s.reserved FROM products p JOIN stock_levels s ON s.product_id = p.id
+       WHERE p.id IN (${ids.map(() => '?').join(',')})`,
+      [...ids],
+    )) as { id: string; active: number; on_hand: number; reserved: number }[];
+    return rows.map((row) => ({
+      id: row.id,
+      active: Boolean(row.active),
+      available: Number(row.on_hand) - Number(row.reserved),
+    }));
+  }
+
   /** id and active flag of those of `ids` that exist. */
   async activeStates(ids: readonly string[], manager: EntityManager = this.dataSource.manager) {
     if (ids.length === 0) return [];

@@ -61,12 +61,25 @@ export class ReservationService {
   async create(actor: AuthenticatedActor, dto: CreateReservationDto): Promise<ReservationResponse> {
     const lines = normalizeItems(dto.items);
     const ids = lines.map((line) => line.productId);
-    const states = await this.products.activeStates(ids);
-    const known = new Map(states.map((state) => [state.id, state.active]));
-    const unknown = ids.filter((id) => !known.has(id));
+    const states = new Map((await this.products.stockStates(ids)).map((state) => [state.id, state]));
+    const unknown = ids.filter((id) => !states.has(id));
     if (unknown.length > 0) throw unknownProducts(unknown);
-    const inactive = ids.filter((id) => known.get(id) === false);
+    const inactive = ids.filter((id) => states.get(id)?.active === false);
     if (inactive.length > 0) throw productInactive(inactive);
+    // Early refusal from committed stock (no lock): a sold-out product does not queue on its row lock.
+    // Only a refusal is decided here; success is decided by the conditional UPDATEs below.
+    const clearlyShort = lines
+      .map((line) => ({ ...line, available: states.get(line.productId)?.available ?? 0 }))
+      .filter((line) => line.available < line.quantity);
+    if (clearlyShort.length > 0) {
+      throw outOfStock(
+        clearlyShort.map((line) => ({
+          productId: line.productId,
+          requested: line.quantity,
+          available: Math.max(0, line.available),
+        })),
+      );
+    }
 
     const now = new Date();
     const reservation = Object.assign(new Reservation(), {
