@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ProductRow } from '../dto/product.dto.js';
+import { leanQuery } from '../../../infrastructure/database/lean-query.js';
 import { Product } from '../entities/product.entity.js';
 import { affectedRows, likePrefix } from './affected-rows.js';
 
@@ -33,8 +34,11 @@ const FIELD_COLUMNS: Record<keyof ProductFields, string> = {
 export class ProductRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async findRowById(id: string, manager: EntityManager = this.dataSource.manager): Promise<ProductRow | undefined> {
-    const rows = (await manager.query(BY_ID_SQL, [id])) as ProductRow[];
+  /** Outside a transaction (the cold catalogue read) this bypasses TypeORM's QueryRunner: see leanQuery. */
+  async findRowById(id: string, manager?: EntityManager): Promise<ProductRow | undefined> {
+    const rows = manager
+      ? ((await manager.query(BY_ID_SQL, [id])) as ProductRow[])
+      : await leanQuery<ProductRow>(this.dataSource, BY_ID_SQL, [id]);
     return rows[0];
   }
 
