@@ -39,6 +39,7 @@ describe('loadConfig', () => {
     [{ DB_MIGRATE_ON_START: 'maybe' }, /DB_MIGRATE_ON_START/],
     [{ JWT_SECRET: 'short' }, /JWT_SECRET/],
     [{ ADMIN_EMAIL: 'a@b.c' }, /ADMIN_EMAIL and ADMIN_PASSWORD/],
+    [{ CACHE_LOCAL_TTL_MS: '-1' }, /CACHE_LOCAL_TTL_MS/],
   ])('rejects %p naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
