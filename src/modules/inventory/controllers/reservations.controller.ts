@@ -1,12 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Authenticated } from '../../../common/auth/authenticated.decorator.js';
 import { CurrentActor } from '../../../common/auth/current-actor.decorator.js';
 import { Idempotent } from '../../../common/idempotency/idempotency.interceptor.js';
 import type { AuthenticatedActor } from '../../../infrastructure/http/request-context.js';
@@ -14,7 +8,7 @@ import { CreateReservationDto, ReservationResponse } from '../dto/reservation.dt
 import { ReservationService } from '../services/reservation.service.js';
 
 @ApiTags('inventory')
-@ApiBearerAuth()
+@Authenticated()
 @Controller('api/v1/inventory/reservations')
 export class ReservationsController {
   constructor(private readonly reservations: ReservationService) {}
