@@ -37,7 +37,8 @@ function checkInterrupted() {
 async function resetDatabase() {
   const url = new URL(settings.databaseUrl);
   const database = url.pathname.slice(1);
-  if (!/^\w*bench\w*$/.test(database)) throw new Error(`refusing to reset "${database}": the bench database name must contain "bench"`);
+  if (!/^\w*bench\w*$/.test(database))
+    throw new Error(`refusing to reset "${database}": the bench database name must contain "bench"`);
   const conn = await mysql.createConnection({
     host: url.hostname,
     port: Number(url.port || 3306),
@@ -55,7 +56,13 @@ async function resetDatabase() {
 async function startServer(name) {
   const def = SERVERS[name];
   const port = await freePort();
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', ...(def.env?.(settings) ?? {}), PORT: String(port) };
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+    ...(def.env?.(settings) ?? {}),
+    PORT: String(port),
+  };
   const nodeArgs = [];
   if (name === 'service' && settings.cpuProfile) {
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${path.join(RESULTS_DIR, 'profiles')}`);
@@ -83,13 +90,13 @@ async function startServer(name) {
     throw new Error(`${error.message}\n${stderr.trim()}${logFile ? `\n(service log: ${logFile})` : ''}`);
   }
   log(`  ${name} ready on ${url}${logFile ? ` (log: ${path.relative(settings.root, logFile)})` : ''}`);
-  return url;
+  return { url, pid: child.pid };
 }
 
 function line(label, r) {
   return (
     `    ${label.padEnd(28)} ${round(r.rps, 0).padStart(7)} req/s  p50 ${round(r.latency.p50)} ms  p99 ${round(r.latency.p99)} ms` +
-    `  errors ${r.errors + r.timeouts}  non2xx ${r.non2xx}`
+    `  errors ${r.errors + r.timeouts}  non2xx ${r.non2xx}  server CPU ${round(r.serverCpuUsPerRequest, 1)} µs/req`
   );
 }
 
@@ -107,17 +114,30 @@ function summarise(scenario, participants, runs) {
       p50: median(rs.map((r) => r.latency.p50)),
       p90: median(rs.map((r) => r.latency.p90)),
       p99: median(rs.map((r) => r.latency.p99)),
+      cpuUsPerRequest: median(rs.map((r) => r.serverCpuUsPerRequest ?? NaN)),
       errors: rs.reduce((n, r) => n + r.errors + r.timeouts, 0),
       non2xx: rs.reduce((n, r) => n + r.non2xx, 0),
       runs: rs,
     };
     if (p.role !== 'subject') {
-      const rps = medianOfRatios(subjectRuns.map((r) => r.rps), rs.map((r) => r.rps));
-      const p99 = medianOfRatios(subjectRuns.map((r) => r.latency.p99), rs.map((r) => r.latency.p99));
+      const rps = medianOfRatios(
+        subjectRuns.map((r) => r.rps),
+        rs.map((r) => r.rps),
+      );
+      const p99 = medianOfRatios(
+        subjectRuns.map((r) => r.latency.p99),
+        rs.map((r) => r.latency.p99),
+      );
       row.subjectRpsRatio = rps.median;
       row.subjectRpsRatios = rps.ratios;
       row.subjectP99Ratio = p99.median;
       row.subjectP99Ratios = p99.ratios;
+      const cpu = medianOfRatios(
+        subjectRuns.map((r) => r.serverCpuUsPerRequest ?? NaN),
+        rs.map((r) => r.serverCpuUsPerRequest ?? NaN),
+      );
+      row.subjectCpuRatio = cpu.median;
+      row.subjectCpuRatios = cpu.ratios;
     }
     return row;
   });
@@ -127,8 +147,10 @@ function summarise(scenario, participants, runs) {
   if (scenario.targets) {
     const t = { maxNon2xx: 0, ...scenario.targets };
     const checks = [];
-    if (t.minRatio !== undefined) checks.push({ what: `req/s ≥ ${t.minRatio}× baseline`, ok: primary.subjectRpsRatio >= t.minRatio });
-    if (t.maxP99Ratio !== undefined) checks.push({ what: `p99 ≤ ${t.maxP99Ratio}× baseline`, ok: primary.subjectP99Ratio <= t.maxP99Ratio });
+    if (t.minRatio !== undefined)
+      checks.push({ what: `req/s ≥ ${t.minRatio}× baseline`, ok: primary.subjectRpsRatio >= t.minRatio });
+    if (t.maxP99Ratio !== undefined)
+      checks.push({ what: `p99 ≤ ${t.maxP99Ratio}× baseline`, ok: primary.subjectP99Ratio <= t.maxP99Ratio });
     checks.push({ what: `non-2xx + errors ≤ ${t.maxNon2xx}`, ok: subject.non2xx + subject.errors <= t.maxNon2xx });
     verdict = { targets: t, checks, pass: checks.every((c) => c.ok) };
   }
@@ -138,24 +160,36 @@ function summarise(scenario, participants, runs) {
 async function main() {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const all = await loadScenarios(path.join(settings.root, 'bench', 'scenarios'));
-  for (const name of settings.only) if (!all.has(name)) throw new Error(`BENCH_ONLY: unknown scenario "${name}" (have: ${[...all.keys()].join(', ')})`);
+  for (const name of settings.only)
+    if (!all.has(name)) throw new Error(`BENCH_ONLY: unknown scenario "${name}" (have: ${[...all.keys()].join(', ')})`);
   const selected = [...all.values()].filter((s) => settings.only.length === 0 || settings.only.includes(s.name));
   const needed = serversNeeded(selected, all);
 
-  log(`bench: ${selected.length} scenario(s), ${settings.pairs} pairs × ${settings.durationSeconds} s (+${settings.warmupSeconds} s warm-up), ${settings.connections} connections`);
-  log(pinning ? `  pinning: servers on CPU ${pinning.server}, load generator on CPU ${pinning.load}` : '  pinning: off (needs taskset and ≥ 2 CPUs)');
+  log(
+    `bench: ${selected.length} scenario(s), ${settings.pairs} pairs × ${settings.durationSeconds} s (+${settings.warmupSeconds} s warm-up), ${settings.connections} connections`,
+  );
+  log(
+    pinning
+      ? `  pinning: servers on CPU ${pinning.server}, load generator on CPU ${pinning.load}`
+      : '  pinning: off (needs taskset and ≥ 2 CPUs)',
+  );
 
   if (needed.has('service') && settings.build) {
     log('  building the service (npm run build)…');
-    const build = spawnSync('npm', ['run', 'build'], { cwd: settings.root, stdio: ['ignore', 'ignore', 'inherit'], timeout: 300_000 });
+    const build = spawnSync('npm', ['run', 'build'], {
+      cwd: settings.root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      timeout: 300_000,
+    });
     if (build.status !== 0) throw new Error(`npm run build failed (status ${build.status})`);
   }
   if (!settings.keepDatabase && (needed.has('service') || needed.has('fastify-mysql'))) await resetDatabase();
 
   const urls = {};
+  const pids = {};
   for (const name of needed) {
     checkInterrupted();
-    urls[name] = await startServer(name);
+    ({ url: urls[name], pid: pids[name] } = await startServer(name));
   }
 
   const runId = stamp.replace(/\W/g, '').toLowerCase();
@@ -169,16 +203,27 @@ async function main() {
       log(`  pair ${pair + 1}/${settings.pairs}`);
       for (const [i, p] of participants.entries()) {
         checkInterrupted();
-        const result = await measure({ url: urls[p.server], requests: p.requests, settings });
+        const result = await measure({
+          url: urls[p.server],
+          requests: p.requests,
+          settings,
+          serverPid: pids[p.server],
+        });
         runs[i].push(result);
         log(line(p.label, result));
       }
     }
     const summary = summarise(scenario, participants, runs);
     for (const row of summary.rows.slice(0, -1)) {
-      log(`  ${scenario.name} / ${row.label}: req/s ratio ${round(row.subjectRpsRatio)} (pairs ${row.subjectRpsRatios.map((r) => round(r)).join(', ')}), p99 ratio ${round(row.subjectP99Ratio)}`);
+      log(
+        `  ${scenario.name} / ${row.label}: req/s ratio ${round(row.subjectRpsRatio)} (pairs ${row.subjectRpsRatios.map((r) => round(r)).join(', ')}), ` +
+          `p99 ratio ${round(row.subjectP99Ratio)}, CPU/request ratio ${round(row.subjectCpuRatio)}`,
+      );
     }
-    if (summary.verdict) log(`  target: ${summary.verdict.pass ? 'PASS' : 'FAIL'} (${summary.verdict.checks.map((c) => `${c.what}: ${c.ok ? 'ok' : 'missed'}`).join('; ')})`);
+    if (summary.verdict)
+      log(
+        `  target: ${summary.verdict.pass ? 'PASS' : 'FAIL'} (${summary.verdict.checks.map((c) => `${c.what}: ${c.ok ? 'ok' : 'missed'}`).join('; ')})`,
+      );
     scenarioResults.push(summary);
   }
 

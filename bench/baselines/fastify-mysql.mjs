@@ -33,7 +33,9 @@ try {
   if (Number(n) < ROWS) {
     const values = [];
     for (let id = 1; id <= ROWS; id++) values.push([id, `SKU-${id}`, `Product ${id}`, 100 + id, 'EUR', new Date()]);
-    await admin.query(`INSERT IGNORE INTO ${TABLE} (id, sku, name, price_cents, currency, created_at) VALUES ?`, [values]);
+    await admin.query(`INSERT IGNORE INTO ${TABLE} (id, sku, name, price_cents, currency, created_at) VALUES ?`, [
+      values,
+    ]);
   }
 } finally {
   await admin.end();

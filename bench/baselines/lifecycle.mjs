@@ -3,7 +3,8 @@
 
 export function listenOptions() {
   const port = Number(process.env.PORT);
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`PORT must be set, got "${process.env.PORT}"`);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535)
+    throw new Error(`PORT must be set, got "${process.env.PORT}"`);
   return { host: '127.0.0.1', port };
 }
 

@@ -1,3 +1,4 @@
+/* global AbortSignal */
 // Every process the harness starts is registered here, so it can stop all of them on success,
 // on failure and on Ctrl-C. Stopping is bounded: SIGTERM, then SIGKILL after a grace period.
 import { spawn, spawnSync } from 'node:child_process';
@@ -61,7 +62,8 @@ export async function waitForHttp(url, child, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';
   while (Date.now() < deadline) {
-    if (!alive(child)) throw new Error(`${child.label} exited (code ${child.exitCode}, signal ${child.signalCode}) before it was ready`);
+    if (!alive(child))
+      throw new Error(`${child.label} exited (code ${child.exitCode}, signal ${child.signalCode}) before it was ready`);
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
       if (res.ok) return;

@@ -1,5 +1,5 @@
-// Runs in its own process (pinned to the load-generator CPU by the harness): one autocannon
-// warm-up, then the measured run, and prints the summary as one JSON line on stdout.
+// Runs in its own process (pinned to the load-generator CPU by the harness): one autocannon run,
+// and prints the summary as one JSON line on stdout (the harness runs warm-ups as separate runs).
 // Options arrive as JSON in argv[2]. It exits if the harness goes away (stdin closes).
 import autocannon from 'autocannon';
 import { percentile } from './stats.mjs';
@@ -42,11 +42,15 @@ function run(duration, samples) {
     );
     if (samples) instance.on('response', (_client, _status, _bytes, ms) => samples.push(ms));
     // No progress bar or table: the harness prints its own line per run.
-    autocannon.track(instance, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false, outputStream: process.stderr });
+    autocannon.track(instance, {
+      renderProgressBar: false,
+      renderResultsTable: false,
+      renderLatencyTable: false,
+      outputStream: process.stderr,
+    });
   });
 }
 
-if (opts.warmupSeconds > 0) await run(opts.warmupSeconds);
 const samples = new Samples();
 const r = await run(opts.durationSeconds, samples);
 const sorted = samples.sorted();

@@ -12,7 +12,10 @@ function scenarioTable(s) {
     '| run | what is loaded | req/s | p50 | p90 | p99 | errors | non-2xx | scenario ÷ this: req/s | scenario ÷ this: p99 |\n' +
     '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|';
   const rows = s.rows.map((r) => {
-    const name = r.role === 'subject' ? `**${r.label}** (${r.server})` : `${r.label}${r.role === 'baseline' ? ' *(baseline)*' : ''}`;
+    const name =
+      r.role === 'subject'
+        ? `**${r.label}** (${r.server})`
+        : `${r.label}${r.role === 'baseline' ? ' *(baseline)*' : ''}`;
     const ratio = r.role === 'subject' ? '—' : `${round(r.subjectRpsRatio)}×`;
     const p99 = r.role === 'subject' ? '—' : `${round(r.subjectP99Ratio)}×`;
     return `| ${name} | ${r.server}: \`${r.requests.join(', ')}\` | ${round(r.rps, 0)} | ${ms(r.p50)} | ${ms(r.p90)} | ${ms(r.p99)} | ${r.errors} | ${r.non2xx} | ${ratio} | ${p99} |`;
@@ -24,14 +27,19 @@ function scenarioTable(s) {
   }
   const pairs = s.rows
     .filter((r) => r.role !== 'subject')
-    .map((r) => `${r.label}: req/s ratios ${r.subjectRpsRatios.map((x) => round(x)).join(', ')}; p99 ratios ${r.subjectP99Ratios.map((x) => round(x)).join(', ')}`)
+    .map(
+      (r) =>
+        `${r.label}: req/s ratios ${r.subjectRpsRatios.map((x) => round(x)).join(', ')}; p99 ratios ${r.subjectP99Ratios.map((x) => round(x)).join(', ')}`,
+    )
     .join('  \n');
   return `### ${s.name}\n\n${s.description}\n\n${head}\n${rows.join('\n')}\n\n${verdict}\n\nPer-pair ratios (scenario ÷ reference):  \n${pairs}\n`;
 }
 
 export function renderMarkdown(report) {
   const { machine: m, settings: st } = report;
-  const pin = st.pinning ? `servers on CPU ${st.pinning.server}, load generator on CPU ${st.pinning.load} (taskset)` : 'off';
+  const pin = st.pinning
+    ? `servers on CPU ${st.pinning.server}, load generator on CPU ${st.pinning.load} (taskset)`
+    : 'off';
   const servers = Object.entries(report.servers)
     .map(([name, desc]) => `- \`${name}\`: ${desc}`)
     .join('\n');
@@ -64,12 +72,16 @@ export async function renderSvg(report) {
   for (const s of report.scenarios) {
     for (const r of s.rows) {
       const run = r.role === 'subject' ? `${r.label} (service)` : r.label;
-      for (const pct of ['p50', 'p90', 'p99']) values.push({ scenario: s.name, run, percentile: pct, ms: Number.isFinite(r[pct]) ? r[pct] : 0 });
+      for (const pct of ['p50', 'p90', 'p99'])
+        values.push({ scenario: s.name, run, percentile: pct, ms: Number.isFinite(r[pct]) ? r[pct] : 0 });
     }
   }
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Latency percentiles (median of runs)', subtitle: `${report.settings.connections} connections · ${report.date.slice(0, 10)}` },
+    title: {
+      text: 'Latency percentiles (median of runs)',
+      subtitle: `${report.settings.connections} connections · ${report.date.slice(0, 10)}`,
+    },
     data: { values },
     facet: { row: { field: 'scenario', type: 'nominal', title: null } },
     spec: {

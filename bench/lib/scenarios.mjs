@@ -1,3 +1,4 @@
+/* global AbortSignal */
 // Loads bench/scenarios/*.mjs and turns each into "participants": the load runs to interleave.
 //
 // A scenario module's default export (see bench/README.md):
@@ -69,7 +70,8 @@ function normaliseRequests(value) {
   const list = Array.isArray(value) ? value : [value];
   if (list.length === 0) throw new Error('a scenario needs at least one request');
   return list.map((r) => {
-    if (typeof r.path !== 'string' || !r.path.startsWith('/')) throw new Error(`request path must start with /: ${r.path}`);
+    if (typeof r.path !== 'string' || !r.path.startsWith('/'))
+      throw new Error(`request path must start with /: ${r.path}`);
     const headers = { ...(r.headers ?? {}) };
     let body = r.body;
     if (body !== undefined && typeof body !== 'string') {
@@ -136,7 +138,11 @@ export async function participantsOf(scenario, all, urls, runId, log) {
   const refs = [scenario.baseline, ...scenario.compare];
   const participants = [];
   for (const [i, ref] of refs.entries()) {
-    participants.push({ role: i === 0 ? 'baseline' : 'compare', label: refLabel(ref), ...(await prepareRef(ref, all, urls, runId, log)) });
+    participants.push({
+      role: i === 0 ? 'baseline' : 'compare',
+      label: refLabel(ref),
+      ...(await prepareRef(ref, all, urls, runId, log)),
+    });
   }
   participants.push({ role: 'subject', label: scenario.name, ...(await prepare(scenario, urls, runId, log)) });
   return participants;

@@ -16,7 +16,8 @@ function int(name, fallback, min, max) {
 function loopbackUrl(name, fallback) {
   const value = process.env[name] || fallback;
   const host = new URL(value).hostname;
-  if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) throw new Error(`${name} must point at loopback, got ${host}`);
+  if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host))
+    throw new Error(`${name} must point at loopback, got ${host}`);
   return value;
 }
 

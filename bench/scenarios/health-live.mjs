@@ -2,7 +2,8 @@
 // (hooks, access log, metrics, helmet, etag, global pipe/filter) over a bare Nest route.
 export default {
   name: 'health-live',
-  description: '`GET /health/live` — the whole request pipeline with a trivial handler, against bare NestJS (and bare Fastify).',
+  description:
+    '`GET /health/live` — the whole request pipeline with a trivial handler, against bare NestJS (and bare Fastify).',
   target: 'service',
   request: { method: 'GET', path: '/health/live' },
   baseline: 'nest',
