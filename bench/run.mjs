@@ -18,6 +18,7 @@ const log = (msg) => console.log(msg);
 const settings = loadSettings();
 const RESULTS_DIR = path.join(settings.root, 'bench', 'results');
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const loadAverageAtStart = os.loadavg().map((n) => Math.round(n * 100) / 100);
 
 let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM']) {
@@ -236,6 +237,7 @@ async function main() {
       node: process.version,
       platform: `${os.type()} ${os.release()} ${os.arch()}`,
       memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      loadAverageAtStart,
       loadAverageAtEnd: os.loadavg().map((n) => Math.round(n * 100) / 100),
     },
     settings: {

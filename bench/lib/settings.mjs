@@ -29,7 +29,7 @@ export function loadSettings() {
   return {
     root: ROOT,
     durationSeconds: int('BENCH_DURATION', 5, 1, 120),
-    warmupSeconds: int('BENCH_WARMUP', 1, 0, 30),
+    warmupSeconds: int('BENCH_WARMUP', 2, 0, 30),
     pairs: int('BENCH_PAIRS', 3, 1, 20),
     connections: int('BENCH_CONNECTIONS', 32, 1, 1000),
     only,
