@@ -102,6 +102,16 @@ function makeHttp(baseUrl) {
   };
 }
 
+const SETUP_TIMEOUT_MS = 120_000;
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** Runs a scenario's setup and returns what to load: { label, server, requests }. */
 async function prepare(scenario, urls, runId, log) {
   const baseUrl = urls[scenario.target];
@@ -112,7 +122,9 @@ async function prepare(scenario, urls, runId, log) {
     runId,
     log: (msg) => log(`  [${scenario.name}] ${msg}`),
   };
-  const state = scenario.setup ? await scenario.setup(ctx) : undefined;
+  const state = scenario.setup
+    ? await withTimeout(scenario.setup(ctx), SETUP_TIMEOUT_MS, `${scenario.name} setup`)
+    : undefined;
   const request = typeof scenario.request === 'function' ? scenario.request(state) : scenario.request;
   return { server: scenario.target, requests: normaliseRequests(request) };
 }
