@@ -1,5 +1,6 @@
+import { hash } from 'node:crypto';
 import etag from '@fastify/etag';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import type { Logger as Pino } from 'pino';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -33,9 +34,13 @@ export async function createApp(
     abortOnError: false,
   });
 
-  registerHttpHooks(app.getHttpAdapter().getInstance(), rootLogger, config.exposeQueryCount);
+  const fastify = app.getHttpAdapter().getInstance();
+  registerHttpHooks(fastify, rootLogger, config.exposeQueryCount);
 
-  await app.register(helmet, {
+  // Security headers from helmet, built once. (@fastify/helmet rebuilds the helmet middleware, CSP
+  // parsing included, on every request, and adds an async hook: measured at well over half of the
+  // cost of GET /health/live, see bench/RESULTS.md.) Same library, same options, same headers.
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: [`'self'`],
@@ -45,7 +50,11 @@ export async function createApp(
       },
     },
   });
-  await app.register(etag, { weak: true });
+  fastify.addHook('onRequest', (req, reply, done) => {
+    securityHeaders(req.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
+  });
+  // Same SHA-1/base64 tags as the plugin's default, through the one-shot crypto.hash (no Hash object per response).
+  await app.register(etag, { weak: true, hashFn: (payload) => hash('sha1', payload, 'base64') });
   app.enableCors({ origin: config.corsOrigins.length > 0 ? [...config.corsOrigins] : false });
 
   await setupSwagger(app);

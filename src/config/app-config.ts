@@ -38,6 +38,11 @@ export interface AppConfig {
     readonly keyPrefix: string;
     readonly cacheEnabled: boolean;
     readonly defaultTtlMs: number;
+    /**
+     * In-process first-level cache in front of Redis for the hottest reads (0 turns it off). Entries are
+     * dropped on every instance through Redis pub/sub; this TTL only bounds a missed message.
+     */
+    readonly localTtlMs: number;
   };
   readonly auth: {
     readonly jwtSecret: string;
@@ -240,6 +245,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       keyPrefix: read.string('REDIS_KEY_PREFIX', 'ms:'),
       cacheEnabled: read.bool('CACHE_ENABLED', true),
       defaultTtlMs: read.int('CACHE_TTL_MS', 60_000, 1, 86_400_000),
+      localTtlMs: read.int('CACHE_LOCAL_TTL_MS', 5_000, 0, 600_000),
     },
     auth: {
       jwtSecret: givenSecret ?? randomBytes(32).toString('base64url'),

@@ -53,12 +53,23 @@ export async function dropDatabase(name: string): Promise<void> {
   }
 }
 
-export function testConfig(name: string, env: Record<string, string> = {}): AppConfig {
+/** One Redis key prefix per test database: a second instance (`reuseDatabase`) shares the first one's keys. */
+const redisPrefixes = new Map<string, string>();
+
+function redisPrefixFor(name: string, reuse: boolean): string {
+  const existing = redisPrefixes.get(name);
+  if (reuse && existing !== undefined) return existing;
+  const prefix = `t:${name}:${randomBytes(4).toString('hex')}:`;
+  redisPrefixes.set(name, prefix);
+  return prefix;
+}
+
+export function testConfig(name: string, env: Record<string, string> = {}, reuseDatabase = false): AppConfig {
   return loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: `${TEST_MYSQL_URL}/${testDatabaseName(name)}`,
     REDIS_URL: TEST_REDIS_URL,
-    REDIS_KEY_PREFIX: `t:${name}:${randomBytes(4).toString('hex')}:`,
+    REDIS_KEY_PREFIX: redisPrefixFor(name, reuseDatabase),
     JWT_SECRET: TEST_JWT_SECRET,
     JOBS_ENABLED: 'false',
     EXPOSE_QUERY_COUNT: 'true',
@@ -77,7 +88,7 @@ export function testConfig(name: string, env: Record<string, string> = {}): AppC
  */
 export async function startTestApp(name: string, options: TestAppOptions = {}): Promise<TestApp> {
   if (!options.reuseDatabase) await dropDatabase(name);
-  const config = testConfig(name, options.env);
+  const config = testConfig(name, options.env, options.reuseDatabase ?? false);
   await ensureDatabase(config);
   const app = await createApp(config, options.logger ?? pino({ level: config.logLevel }), options.imports);
   await app.init();

@@ -66,6 +66,9 @@ export class AppCacheService {
    * in this process share one `load()` call, so a cold key cannot stampede the database.
    */
   async getOrLoad<T>(key: string, load: () => Promise<T>, options: CacheWriteOptions = {}): Promise<T> {
+    // Checked before and after the Redis read: a load may start or finish while the read is on the wire.
+    const joined = this.inflight.get(key);
+    if (joined) return joined as Promise<T>;
     const cached = await this.get<T>(key);
     if (cached !== undefined) return cached;
     const running = this.inflight.get(key);

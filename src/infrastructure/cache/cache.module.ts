@@ -3,6 +3,7 @@ import { CacheModule as NestCacheModule } from '@nestjs/cache-manager';
 import { Global, Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { AppCacheService } from './app-cache.service.js';
+import { InvalidationBus } from './invalidation-bus.service.js';
 import { REDIS_CLIENT, type RedisClient } from './redis-client.js';
 import { RedisModule } from './redis.module.js';
 
@@ -22,7 +23,7 @@ import { RedisModule } from './redis.module.js';
       },
     }),
   ],
-  providers: [AppCacheService],
-  exports: [AppCacheService],
+  providers: [AppCacheService, InvalidationBus],
+  exports: [AppCacheService, InvalidationBus],
 })
 export class CacheModule {}

@@ -3,12 +3,18 @@ import { AuditEvents1764320000002 } from '../../../migrations/1764320000002-Audi
 import { Users1764320000001 } from '../../../migrations/1764320000001-Users.js';
 import { AuthSessions1764320100000 } from '../../../migrations/1764320100000-AuthSessions.js';
 import { AuditChain1764320200000 } from '../../../migrations/1764320200000-AuditChain.js';
+import { Inventory1764320300000 } from '../../../migrations/1764320300000-Inventory.js';
 import { IdempotencyRecord } from '../../common/idempotency/idempotency-record.entity.js';
 import { AuditChainLink } from '../../modules/audit/entities/audit-chain-link.entity.js';
 import { AuditEvent } from '../../modules/audit/entities/audit-event.entity.js';
 import { AuthSession } from '../../modules/auth/entities/auth-session.entity.js';
 import { RefreshToken } from '../../modules/auth/entities/refresh-token.entity.js';
 import { User } from '../../modules/auth/entities/user.entity.js';
+import { Product } from '../../modules/inventory/entities/product.entity.js';
+import { ReservationItem } from '../../modules/inventory/entities/reservation-item.entity.js';
+import { Reservation } from '../../modules/inventory/entities/reservation.entity.js';
+import { StockLevel } from '../../modules/inventory/entities/stock-level.entity.js';
+import { StockMovement } from '../../modules/inventory/entities/stock-movement.entity.js';
 import { Subscriptions1764320400000 } from '../../../migrations/1764320400000-Subscriptions.js';
 import { Invoice } from '../../modules/subscriptions/entities/invoice.entity.js';
 import { PaymentAttempt } from '../../modules/subscriptions/entities/payment-attempt.entity.js';
@@ -25,11 +31,16 @@ export const ENTITIES = [
   AuditEvent,
   AuthSession,
   RefreshToken,
+  AuditChainLink,
+  Product,
+  StockLevel,
+  StockMovement,
+  Reservation,
+  ReservationItem,
   Plan,
   Subscription,
   Invoice,
   PaymentAttempt,
-  AuditChainLink,
 ];
 
 export const MIGRATIONS = [
@@ -38,5 +49,6 @@ export const MIGRATIONS = [
   AuditEvents1764320000002,
   AuthSessions1764320100000,
   AuditChain1764320200000,
+  Inventory1764320300000,
   Subscriptions1764320400000,
 ];

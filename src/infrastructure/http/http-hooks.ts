@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger as Pino } from 'pino';
+import { createAccessLogger } from '../logging/logger.js';
 import { httpDuration } from '../metrics/metrics.js';
 import { type RequestContext, requestContext } from './request-context.js';
 
@@ -24,6 +25,7 @@ declare module 'fastify' {
  * the duration histogram and one access-log line per request.
  */
 export function registerHttpHooks(fastify: FastifyInstance, logger: Pino, exposeQueryCount: boolean): void {
+  const accessLog = createAccessLogger(logger);
   fastify.decorateRequest('context', undefined as unknown as RequestContext);
 
   fastify.addHook('onRequest', (req, reply, done) => {
@@ -52,7 +54,7 @@ export function registerHttpHooks(fastify: FastifyInstance, logger: Pino, expose
     const route = routeOf(req);
     const seconds = reply.elapsedTime / 1000;
     httpDuration.observe({ method: req.method, route, status: reply.statusCode }, seconds);
-    logger.info(
+    accessLog.info(
       {
         reqId: req.id,
         method: req.method,

@@ -1,0 +1,78 @@
+// Runs in its own process (pinned to the load-generator CPU by the harness): one autocannon run,
+// and prints the summary as one JSON line on stdout (the harness runs warm-ups as separate runs).
+// Options arrive as JSON in argv[2]. It exits if the harness goes away (stdin closes).
+import autocannon from 'autocannon';
+import { percentile } from './stats.mjs';
+
+const opts = JSON.parse(process.argv[2]);
+process.stdin.on('close', () => process.exit(2));
+process.stdin.resume();
+
+/** autocannon's own histogram keeps whole milliseconds; we keep every response time (fractional ms) too. */
+class Samples {
+  constructor() {
+    this.values = new Float64Array(1 << 16);
+    this.length = 0;
+  }
+  push(v) {
+    if (this.length === this.values.length) {
+      const grown = new Float64Array(this.values.length * 2);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = v;
+  }
+  sorted() {
+    return this.values.subarray(0, this.length).sort();
+  }
+}
+
+function run(duration, samples) {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: opts.url,
+        connections: opts.connections,
+        pipelining: 1,
+        duration,
+        timeout: opts.timeoutSeconds,
+        requests: opts.requests,
+      },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
+    if (samples) instance.on('response', (_client, _status, _bytes, ms) => samples.push(ms));
+    // No progress bar or table: the harness prints its own line per run.
+    autocannon.track(instance, {
+      renderProgressBar: false,
+      renderResultsTable: false,
+      renderLatencyTable: false,
+      outputStream: process.stderr,
+    });
+  });
+}
+
+const samples = new Samples();
+const r = await run(opts.durationSeconds, samples);
+const sorted = samples.sorted();
+const summary = {
+  rps: r.requests.average,
+  rpsStddev: r.requests.stddev,
+  totalRequests: r.requests.total,
+  // Fractional-ms percentiles over every response (all statuses); autocannon's own (whole ms, 2xx only) kept beside them.
+  latency: {
+    mean: r.latency.average,
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    max: sorted.length ? sorted[sorted.length - 1] : NaN,
+    samples: sorted.length,
+  },
+  autocannonLatencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max },
+  throughputBytesPerSec: r.throughput.average,
+  errors: r.errors,
+  timeouts: r.timeouts,
+  non2xx: r.non2xx,
+  statusCodes: r.statusCodeStats,
+  durationSeconds: r.duration,
+};
+process.stdout.write(JSON.stringify(summary) + '\n', () => process.exit(0));

@@ -1,0 +1,277 @@
+// `npm run bench`: builds the service, starts it and the baseline servers, runs every scenario in
+// bench/scenarios/ as interleaved pairs (baseline, service, baseline, service, …), and writes
+// bench/results/<timestamp>.json, bench/RESULTS.md and bench/latency.svg. See bench/README.md.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, openSync, closeSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import mysql from 'mysql2/promise';
+import { freePort, killAllNow, pinning, spawnNode, stopAll, waitForHttp } from './lib/children.mjs';
+import { measure } from './lib/load.mjs';
+import { writeReport } from './lib/report.mjs';
+import { loadScenarios, participantsOf, serversNeeded } from './lib/scenarios.mjs';
+import { SERVERS } from './lib/servers.mjs';
+import { loadSettings } from './lib/settings.mjs';
+import { medianOfRatios, median, round } from './lib/stats.mjs';
+
+const log = (msg) => console.log(msg);
+const settings = loadSettings();
+const RESULTS_DIR = path.join(settings.root, 'bench', 'results');
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const loadAverageAtStart = os.loadavg().map((n) => Math.round(n * 100) / 100);
+
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    log(`\n${signal}: stopping everything the bench started`);
+    stopAll(3000).finally(() => process.exit(130));
+  });
+}
+process.on('exit', killAllNow);
+
+function checkInterrupted() {
+  if (interrupted) throw new Error('interrupted');
+}
+
+async function resetDatabase() {
+  const url = new URL(settings.databaseUrl);
+  const database = url.pathname.slice(1);
+  if (!/^\w*bench\w*$/.test(database))
+    throw new Error(`refusing to reset "${database}": the bench database name must contain "bench"`);
+  const conn = await mysql.createConnection({
+    host: url.hostname,
+    port: Number(url.port || 3306),
+    user: decodeURIComponent(url.username || 'root'),
+    password: decodeURIComponent(url.password),
+    connectTimeout: 5000,
+  });
+  try {
+    await conn.query(`DROP DATABASE IF EXISTS \`${database}\``);
+  } finally {
+    await conn.end();
+  }
+}
+
+async function startServer(name) {
+  const def = SERVERS[name];
+  const port = await freePort();
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'production',
+    ...(def.env?.(settings) ?? {}),
+    PORT: String(port),
+  };
+  const nodeArgs = [];
+  if (name === 'service' && settings.cpuProfile) {
+    nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${path.join(RESULTS_DIR, 'profiles')}`);
+  }
+  let logFd;
+  let logFile;
+  if (def.logToFile) {
+    logFile = path.join(RESULTS_DIR, `${name}-${stamp}.log`);
+    logFd = openSync(logFile, 'a');
+  }
+  const child = spawnNode([...nodeArgs, path.join(settings.root, def.script)], {
+    cpu: pinning?.server,
+    env,
+    stdout: logFd ?? 'ignore',
+    stderr: 'pipe',
+    label: name,
+  });
+  if (logFd !== undefined) closeSync(logFd);
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHttp(url + def.readyPath, child, settings.startTimeoutMs);
+  } catch (error) {
+    throw new Error(`${error.message}\n${stderr.trim()}${logFile ? `\n(service log: ${logFile})` : ''}`);
+  }
+  log(`  ${name} ready on ${url}${logFile ? ` (log: ${path.relative(settings.root, logFile)})` : ''}`);
+  return { url, pid: child.pid };
+}
+
+function line(label, r) {
+  return (
+    `    ${label.padEnd(28)} ${round(r.rps, 0).padStart(7)} req/s  p50 ${round(r.latency.p50)} ms  p99 ${round(r.latency.p99)} ms` +
+    `  errors ${r.errors + r.timeouts}  non2xx ${r.non2xx}  server CPU ${round(r.serverCpuUsPerRequest, 1)} µs/req`
+  );
+}
+
+/** Aggregates one scenario's runs: medians of each participant, median of pairwise ratios to each reference. */
+function summarise(scenario, participants, runs) {
+  const subjectRuns = runs[participants.length - 1];
+  const rows = participants.map((p, i) => {
+    const rs = runs[i];
+    const row = {
+      label: p.label,
+      role: p.role,
+      server: p.server,
+      requests: p.requests.map((r) => `${r.method} ${r.path}`),
+      rps: median(rs.map((r) => r.rps)),
+      p50: median(rs.map((r) => r.latency.p50)),
+      p90: median(rs.map((r) => r.latency.p90)),
+      p99: median(rs.map((r) => r.latency.p99)),
+      cpuUsPerRequest: median(rs.map((r) => r.serverCpuUsPerRequest ?? NaN)),
+      errors: rs.reduce((n, r) => n + r.errors + r.timeouts, 0),
+      non2xx: rs.reduce((n, r) => n + r.non2xx, 0),
+      runs: rs,
+    };
+    if (p.role !== 'subject') {
+      const rps = medianOfRatios(
+        subjectRuns.map((r) => r.rps),
+        rs.map((r) => r.rps),
+      );
+      const p99 = medianOfRatios(
+        subjectRuns.map((r) => r.latency.p99),
+        rs.map((r) => r.latency.p99),
+      );
+      row.subjectRpsRatio = rps.median;
+      row.subjectRpsRatios = rps.ratios;
+      row.subjectP99Ratio = p99.median;
+      row.subjectP99Ratios = p99.ratios;
+      const cpu = medianOfRatios(
+        subjectRuns.map((r) => r.serverCpuUsPerRequest ?? NaN),
+        rs.map((r) => r.serverCpuUsPerRequest ?? NaN),
+      );
+      row.subjectCpuRatio = cpu.median;
+      row.subjectCpuRatios = cpu.ratios;
+    }
+    return row;
+  });
+  const subject = rows.at(-1);
+  const primary = rows[0];
+  let verdict = null;
+  if (scenario.targets) {
+    const t = { maxNon2xx: 0, ...scenario.targets };
+    const checks = [];
+    if (t.minRatio !== undefined)
+      checks.push({ what: `req/s ≥ ${t.minRatio}× baseline`, ok: primary.subjectRpsRatio >= t.minRatio });
+    if (t.maxP99Ratio !== undefined)
+      checks.push({ what: `p99 ≤ ${t.maxP99Ratio}× baseline`, ok: primary.subjectP99Ratio <= t.maxP99Ratio });
+    checks.push({ what: `non-2xx + errors ≤ ${t.maxNon2xx}`, ok: subject.non2xx + subject.errors <= t.maxNon2xx });
+    verdict = { targets: t, checks, pass: checks.every((c) => c.ok) };
+  }
+  return { name: scenario.name, description: scenario.description ?? '', target: scenario.target, rows, verdict };
+}
+
+async function main() {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const all = await loadScenarios(path.join(settings.root, 'bench', 'scenarios'));
+  for (const name of settings.only)
+    if (!all.has(name)) throw new Error(`BENCH_ONLY: unknown scenario "${name}" (have: ${[...all.keys()].join(', ')})`);
+  const selected = [...all.values()].filter((s) => settings.only.length === 0 || settings.only.includes(s.name));
+  const needed = serversNeeded(selected, all);
+
+  log(
+    `bench: ${selected.length} scenario(s), ${settings.pairs} pairs × ${settings.durationSeconds} s (+${settings.warmupSeconds} s warm-up), ${settings.connections} connections`,
+  );
+  log(
+    pinning
+      ? `  pinning: servers on CPU ${pinning.server}, load generator on CPU ${pinning.load}`
+      : '  pinning: off (needs taskset and ≥ 2 CPUs)',
+  );
+
+  if (needed.has('service') && settings.build) {
+    log('  building the service (npm run build)…');
+    const build = spawnSync('npm', ['run', 'build'], {
+      cwd: settings.root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      timeout: 300_000,
+    });
+    if (build.status !== 0) throw new Error(`npm run build failed (status ${build.status})`);
+  }
+  if (!settings.keepDatabase && (needed.has('service') || needed.has('fastify-mysql'))) await resetDatabase();
+
+  const urls = {};
+  const pids = {};
+  for (const name of needed) {
+    checkInterrupted();
+    ({ url: urls[name], pid: pids[name] } = await startServer(name));
+  }
+
+  const runId = stamp.replace(/\W/g, '').toLowerCase();
+  const scenarioResults = [];
+  for (const scenario of selected) {
+    checkInterrupted();
+    log(`\nscenario ${scenario.name}: ${scenario.description ?? ''}`);
+    const participants = await participantsOf(scenario, all, urls, runId, log);
+    const runs = participants.map(() => []);
+    for (let pair = 0; pair < settings.pairs; pair++) {
+      log(`  pair ${pair + 1}/${settings.pairs}`);
+      for (const [i, p] of participants.entries()) {
+        checkInterrupted();
+        const result = await measure({
+          url: urls[p.server],
+          requests: p.requests,
+          settings,
+          serverPid: pids[p.server],
+        });
+        runs[i].push(result);
+        log(line(p.label, result));
+      }
+    }
+    const summary = summarise(scenario, participants, runs);
+    for (const row of summary.rows.slice(0, -1)) {
+      log(
+        `  ${scenario.name} / ${row.label}: req/s ratio ${round(row.subjectRpsRatio)} (pairs ${row.subjectRpsRatios.map((r) => round(r)).join(', ')}), ` +
+          `p99 ratio ${round(row.subjectP99Ratio)}, CPU/request ratio ${round(row.subjectCpuRatio)}`,
+      );
+    }
+    if (summary.verdict)
+      log(
+        `  target: ${summary.verdict.pass ? 'PASS' : 'FAIL'} (${summary.verdict.checks.map((c) => `${c.what}: ${c.ok ? 'ok' : 'missed'}`).join('; ')})`,
+      );
+    scenarioResults.push(summary);
+  }
+
+  const cpus = os.cpus();
+  const report = {
+    date: new Date().toISOString(),
+    machine: {
+      nproc: os.availableParallelism(),
+      cpuModel: cpus[0]?.model ?? 'unknown',
+      node: process.version,
+      platform: `${os.type()} ${os.release()} ${os.arch()}`,
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      loadAverageAtStart,
+      loadAverageAtEnd: os.loadavg().map((n) => Math.round(n * 100) / 100),
+    },
+    settings: {
+      durationSeconds: settings.durationSeconds,
+      warmupSeconds: settings.warmupSeconds,
+      pairs: settings.pairs,
+      connections: settings.connections,
+      pinning,
+      only: settings.only,
+      cpuProfile: settings.cpuProfile,
+    },
+    servers: Object.fromEntries([...needed].map((n) => [n, SERVERS[n].description])),
+    scenarios: scenarioResults,
+  };
+  const jsonFile = path.join(RESULTS_DIR, `${stamp}.json`);
+  writeFileSync(jsonFile, JSON.stringify(report, null, 2) + '\n');
+  log(`\nraw results: ${path.relative(settings.root, jsonFile)}`);
+  if (settings.writeReport && settings.only.length === 0) {
+    await writeReport(report, path.join(settings.root, 'bench'));
+    log('report: bench/RESULTS.md, chart: bench/latency.svg');
+  } else {
+    log('RESULTS.md and latency.svg left as they were (subset run or BENCH_REPORT=0)');
+  }
+  const failed = scenarioResults.filter((s) => s.verdict && !s.verdict.pass).map((s) => s.name);
+  if (failed.length > 0) log(`targets missed: ${failed.join(', ')}`);
+}
+
+try {
+  await main();
+} catch (error) {
+  if (!interrupted) {
+    console.error(`bench failed: ${error.stack ?? error}`);
+    process.exitCode = 1;
+  }
+} finally {
+  await stopAll(5000);
+}

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { NearCache } from './near-cache.js';
+import { REDIS_CLIENT, type RedisClient } from './redis-client.js';
+import { withTimeout } from './with-timeout.js';
+
+interface InvalidationMessage {
+  origin: string;
+  namespace: string;
+  keys: string[];
+}
+
+/**
+ * Keeps the in-process `NearCache`s of every instance coherent: `invalidate()` drops keys locally at
+ * once and publishes them on one Redis channel; each instance's subscriber connection (a duplicate of
+ * the shared client) drops them on arrival. While that subscriber is not connected every near cache is
+ * emptied and switched off (reads go to Redis/MySQL), and it is emptied again on reconnect.
+ */
+@Injectable()
+export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(InvalidationBus.name);
+  private readonly origin = randomUUID();
+  private readonly caches = new Map<string, NearCache<unknown>>();
+  private subscriber?: RedisClient;
+  private connected = false;
+
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private get channel(): string {
+    return `${this.config.redis.keyPrefix}near-cache:invalidate`;
+  }
+
+  private get usable(): boolean {
+    return this.config.redis.cacheEnabled && this.config.redis.localTtlMs > 0;
+  }
+
+  /** A near cache for `namespace` (one per kind of value), off until the subscriber is connected. */
+  create<T>(namespace: string, maxEntries = 10_000): NearCache<T> {
+    const cache = new NearCache<T>(this.config.redis.localTtlMs, maxEntries);
+    cache.setActive(this.connected);
+    this.caches.set(namespace, cache as NearCache<unknown>);
+    return cache;
+  }
+
+  /** Drops `keys` here now and on every other instance as soon as the message arrives. */
+  async invalidate(namespace: string, keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    this.caches.get(namespace)?.delete(keys);
+    if (!this.usable) return;
+    const message: InvalidationMessage = { origin: this.origin, namespace, keys: [...keys] };
+    try {
+      await withTimeout(this.redis.publish(this.channel, JSON.stringify(message)), 1_000);
+    } catch (error) {
+      // Other instances' subscribers use the same Redis: if it is unreachable they are off too.
+      this.logger.warn(`could not publish a cache invalidation (${(error as Error).message})`);
+    }
+  }
+
+  async onModuleInit(): Promise<void> {
+    if (!this.usable) return;
+    const subscriber = this.redis.duplicate() as RedisClient;
+    this.subscriber = subscriber;
+    subscriber.on('error', () => this.setConnected(false));
+    subscriber.on('end', () => this.setConnected(false));
+    subscriber.on('reconnecting', () => this.setConnected(false));
+    // node-redis resubscribes on reconnect; 'ready' fires once the connection is usable again.
+    subscriber.on('ready', () => {
+      if (this.subscriber === subscriber && subscriber.isReady) this.setConnected(true);
+    });
+    try {
+      await withTimeout(subscriber.connect(), 2_000);
+      await withTimeout(
+        subscriber.subscribe(this.channel, (raw) => this.onMessage(raw)),
+        2_000,
+      );
+      this.setConnected(subscriber.isReady);
+    } catch (error) {
+      this.logger.warn(`near caches off until Redis pub/sub is reachable (${(error as Error).message})`);
+      this.setConnected(false);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const subscriber = this.subscriber;
+    this.subscriber = undefined;
+    this.setConnected(false);
+    if (!subscriber) return;
+    if (subscriber.isReady) await subscriber.close().catch(() => subscriber.destroy());
+    else if (subscriber.isOpen) subscriber.destroy();
+  }
+
+  private onMessage(raw: string): void {
+    try {
+      const message = JSON.parse(raw) as InvalidationMessage;
+      if (message.origin === this.origin) return; // already applied locally
+      this.caches.get(message.namespace)?.delete(message.keys);
+    } catch {
+      // A malformed message cannot name keys: drop everything to stay safe.
+      for (const cache of this.caches.values()) cache.clear();
+    }
+  }
+
+  private setConnected(connected: boolean): void {
+    if (this.connected === connected) return;
+    this.connected = connected;
+    for (const cache of this.caches.values()) cache.setActive(connected);
+  }
+}

@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { InventoryController } from './controllers/inventory.controller.js';
+import { ProductsController } from './controllers/products.controller.js';
+import { ReservationsController } from './controllers/reservations.controller.js';
+import { ProductRepository } from './repositories/product.repository.js';
+import { ReservationRepository } from './repositories/reservation.repository.js';
+import { StockRepository } from './repositories/stock.repository.js';
+import { CatalogCacheService } from './services/catalog-cache.service.js';
+import { ProductService } from './services/product.service.js';
+import { ReservationExpiryJob } from './services/reservation-expiry.job.js';
+import { ReservationService } from './services/reservation.service.js';
+import { StockAllocationService } from './services/stock-allocation.service.js';
+import { StockLedgerService } from './services/stock-ledger.service.js';
+
+/** Products, stock, reservations and the stock ledger. Exports StockAllocationService only. */
+@Module({
+  controllers: [ProductsController, InventoryController, ReservationsController],
+  providers: [
+    ProductRepository,
+    StockRepository,
+    ReservationRepository,
+    CatalogCacheService,
+    ProductService,
+    StockLedgerService,
+    ReservationService,
+    ReservationExpiryJob,
+    StockAllocationService,
+  ],
+  exports: [StockAllocationService],
+})
+export class InventoryModule {}

@@ -1,0 +1,232 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { assertOwnerOr } from '../../../common/auth/ownership.js';
+import { notFound } from '../../../common/errors/domain-error.js';
+import { newId } from '../../../common/ids.js';
+import type { AuthenticatedActor } from '../../../infrastructure/http/request-context.js';
+import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
+import { AuditService } from '../../audit/services/audit.service.js';
+import {
+  type CreateReservationDto,
+  DEFAULT_RESERVATION_TTL_SECONDS,
+  effectiveStatus,
+  mapReservation,
+  type ReservationResponse,
+} from '../dto/reservation.dto.js';
+import { ReservationItem } from '../entities/reservation-item.entity.js';
+import { Reservation } from '../entities/reservation.entity.js';
+import type { MovementKind } from '../entities/stock-movement.entity.js';
+import {
+  outOfStock,
+  productInactive,
+  reservationNotPending,
+  type ShortItem,
+  unknownProducts,
+} from '../inventory.errors.js';
+import { ProductRepository } from '../repositories/product.repository.js';
+import { ReservationRepository } from '../repositories/reservation.repository.js';
+import { StockRepository } from '../repositories/stock.repository.js';
+import { CatalogCacheService } from './catalog-cache.service.js';
+import { normalizeItems } from './stock-items.js';
+
+type Ending = 'committed' | 'released' | 'expired';
+
+const ENDINGS: Record<Ending, { action: string; kind: MovementKind; onHand: boolean }> = {
+  committed: { action: 'reservation.commit', kind: 'commit', onHand: true },
+  released: { action: 'reservation.release', kind: 'release', onHand: false },
+  expired: { action: 'reservation.expire', kind: 'expire', onHand: false },
+};
+
+const SWEEP_BATCH = 100;
+const SWEEP_MAX_BATCHES = 50;
+
+/**
+ * Reservations hold stock (reserved += qty) until committed (the units leave on_hand), released or
+ * expired (reserved −= qty). Each ending is a conditional UPDATE on `status = 'pending'`, so of any
+ * racing endings exactly one moves the stock.
+ */
+@Injectable()
+export class ReservationService {
+  private readonly logger = new Logger(ReservationService.name);
+
+  constructor(
+    private readonly reservations: ReservationRepository,
+    private readonly products: ProductRepository,
+    private readonly stock: StockRepository,
+    private readonly transactions: TransactionService,
+    private readonly audit: AuditService,
+    private readonly catalog: CatalogCacheService,
+  ) {}
+
+  async create(actor: AuthenticatedActor, dto: CreateReservationDto): Promise<ReservationResponse> {
+    const lines = normalizeItems(dto.items);
+    const ids = lines.map((line) => line.productId);
+    const states = new Map((await this.products.stockStates(ids)).map((state) => [state.id, state]));
+    const unknown = ids.filter((id) => !states.has(id));
+    if (unknown.length > 0) throw unknownProducts(unknown);
+    const inactive = ids.filter((id) => states.get(id)?.active === false);
+    if (inactive.length > 0) throw productInactive(inactive);
+    // Early refusal from committed stock (no lock): a sold-out product does not queue on its row lock.
+    // Only a refusal is decided here; success is decided by the conditional UPDATEs below.
+    const clearlyShort = lines
+      .map((line) => ({ ...line, available: states.get(line.productId)?.available ?? 0 }))
+      .filter((line) => line.available < line.quantity);
+    if (clearlyShort.length > 0) {
+      throw outOfStock(
+        clearlyShort.map((line) => ({
+          productId: line.productId,
+          requested: line.quantity,
+          available: Math.max(0, line.available),
+        })),
+      );
+    }
+
+    const now = new Date();
+    const reservation = Object.assign(new Reservation(), {
+      id: newId(),
+      userId: actor.id,
+      status: 'pending' as const,
+      expiresAt: new Date(now.getTime() + (dto.ttlSeconds ?? DEFAULT_RESERVATION_TTL_SECONDS) * 1000),
+      createdAt: now,
+      updatedAt: now,
+    });
+    const items = lines.map((line) => Object.assign(new ReservationItem(), { reservationId: reservation.id, ...line }));
+
+    await this.transactions.run(async (manager) => {
+      // Every line is tried (in product-id order) so a refusal names all short items; any refusal
+      // rolls the whole transaction back.
+      const short: ShortItem[] = [];
+      for (const line of lines) {
+        if (await this.stock.reserve(manager, line.productId, line.quantity)) continue;
+        const level = await this.stock.level(line.productId, manager);
+        short.push({
+          productId: line.productId,
+          requested: line.quantity,
+          available: level ? level.onHand - level.reserved : 0,
+        });
+      }
+      if (short.length > 0) throw outOfStock(short);
+      await this.reservations.insert(manager, reservation, items);
+      await this.stock.appendMovements(
+        manager,
+        lines.map((line) => ({
+          productId: line.productId,
+          kind: 'reservation' as const,
+          deltaOnHand: 0,
+          deltaReserved: line.quantity,
+          referenceType: 'reservation',
+          referenceId: reservation.id,
+        })),
+        now,
+      );
+      await this.audit.record(manager, {
+        action: 'reservation.create',
+        entityType: 'reservation',
+        entityId: reservation.id,
+        changes: { items: lines, expiresAt: reservation.expiresAt },
+      });
+    });
+    await this.catalog.invalidate(ids);
+    return mapReservation(reservation, items, now);
+  }
+
+  async get(actor: AuthenticatedActor, id: string): Promise<ReservationResponse> {
+    const reservation = await this.visible(actor, id);
+    return mapReservation(reservation, await this.reservations.items(id));
+  }
+
+  commit(actor: AuthenticatedActor, id: string): Promise<ReservationResponse> {
+    return this.end(actor, id, 'committed');
+  }
+
+  release(actor: AuthenticatedActor, id: string): Promise<ReservationResponse> {
+    return this.end(actor, id, 'released');
+  }
+
+  /**
+   * Expires every pending reservation past its expiry (as of `now`) and returns its stock. Safe with
+   * any number of sweepers at once: each reservation is claimed by the conditional status UPDATE, in
+   * the same transaction that returns its stock, so the stock comes back exactly once.
+   */
+  async expireDue(now = new Date()): Promise<number> {
+    let expired = 0;
+    for (let batch = 0; batch < SWEEP_MAX_BATCHES; batch++) {
+      const ids = await this.reservations.dueIds(now, SWEEP_BATCH);
+      for (const id of ids) {
+        try {
+          if (await this.expireOne(id, now)) expired++;
+        } catch (error) {
+          this.logger.error(`could not expire reservation ${id}: ${(error as Error).message}`);
+        }
+      }
+      if (ids.length < SWEEP_BATCH) break;
+    }
+    return expired;
+  }
+
+  private async expireOne(id: string, now: Date): Promise<boolean> {
+    const items = await this.transactions.run((manager) => this.finish(manager, id, 'expired', now, 'system'));
+    if (!items) return false;
+    await this.catalog.invalidate(items.map((item) => item.productId));
+    return true;
+  }
+
+  private async end(actor: AuthenticatedActor, id: string, to: 'committed' | 'released'): Promise<ReservationResponse> {
+    const reservation = await this.visible(actor, id);
+    const now = new Date();
+    const items = await this.transactions.run((manager) => this.finish(manager, id, to, now));
+    if (!items) {
+      const current = await this.reservations.findById(id);
+      throw reservationNotPending(current ? effectiveStatus(current, now) : 'gone');
+    }
+    await this.catalog.invalidate(items.map((item) => item.productId));
+    return mapReservation({ ...reservation, status: to, updatedAt: now }, items, now);
+  }
+
+  /** The ending's whole write: claim (conditional), stock back or out, ledger, audit. Undefined if lost. */
+  private async finish(
+    manager: EntityManager,
+    id: string,
+    to: Ending,
+    now: Date,
+    actorId?: string,
+  ): Promise<ReservationItem[] | undefined> {
+    if (!(await this.reservations.transition(manager, id, to, now))) return undefined;
+    const ending = ENDINGS[to];
+    const items = await this.reservations.items(id, manager);
+    for (const item of items) {
+      const moved = ending.onHand
+        ? await this.stock.commitReserved(manager, item.productId, item.quantity)
+        : await this.stock.unreserve(manager, item.productId, item.quantity);
+      // Unreachable while the invariants hold; refuse rather than write a ledger that does not add up.
+      if (!moved) throw new Error(`stock of product ${item.productId} does not cover reservation ${id}`);
+    }
+    await this.stock.appendMovements(
+      manager,
+      items.map((item) => ({
+        productId: item.productId,
+        kind: ending.kind,
+        deltaOnHand: ending.onHand ? -item.quantity : 0,
+        deltaReserved: -item.quantity,
+        referenceType: 'reservation',
+        referenceId: id,
+      })),
+      now,
+    );
+    await this.audit.record(manager, {
+      action: ending.action,
+      entityType: 'reservation',
+      entityId: id,
+      changes: { status: { from: 'pending', to } },
+      ...(actorId !== undefined ? { actorId } : {}),
+    });
+    return items;
+  }
+
+  private async visible(actor: AuthenticatedActor, id: string): Promise<Reservation> {
+    const reservation = await this.reservations.findById(id);
+    if (!reservation) throw notFound('Reservation');
+    assertOwnerOr(actor, reservation.userId, 'inventory:read-all', 'Reservation');
+    return reservation;
+  }
+}
