@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { InventoryModule } from '../inventory/inventory.module.js';
 import { BillingController } from './controllers/billing.controller.js';
 import { PlansController } from './controllers/plans.controller.js';
 import { SubscriptionsController } from './controllers/subscriptions.controller.js';
@@ -22,6 +23,7 @@ import { SubscriptionService } from './services/subscription.service.js';
  * The payment gateway is bound here: swap SimulatedPaymentGateway for a real one behind PAYMENT_GATEWAY.
  */
 @Module({
+  imports: [InventoryModule],
   controllers: [PlansController, SubscriptionsController, BillingController],
   providers: [
     { provide: PAYMENT_GATEWAY, useClass: SimulatedPaymentGateway },

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { badRequest } from '../../../common/errors/domain-error.js';
+import { StockAllocationService } from '../../inventory/services/stock-allocation.service.js';
 import type { PlanItem } from '../entities/plan.entity.js';
 
 /**
@@ -9,25 +9,29 @@ import type { PlanItem } from '../entities/plan.entity.js';
  */
 @Injectable()
 export class StockAdapter {
-  /** Takes the items from on-hand in the caller's transaction; 409 `out_of_stock` when short. */
+  constructor(private readonly allocation: StockAllocationService) {}
+
+  /** Takes the items from on-hand in the caller's transaction; 409 `out_of_stock` (with `items`) when short. */
   async allocate(
-    _manager: EntityManager,
+    manager: EntityManager,
     items: readonly PlanItem[],
-    _reference: { type: string; id: string },
+    reference: { type: string; id: string },
   ): Promise<void> {
-    if (items.length > 0) throw itemsUnsupported();
+    if (items.length === 0) return;
+    await this.allocation.allocate(
+      manager,
+      items.map((item) => ({ productId: item.productId, quantity: item.quantity })),
+      reference,
+    );
   }
 
-  /** After commit: drops cached stock of the products touched. */
-  async invalidate(_productIds: readonly string[]): Promise<void> {}
+  /** After commit: drops cached stock of the products touched (on every instance). */
+  async invalidate(productIds: readonly string[]): Promise<void> {
+    if (productIds.length > 0) await this.allocation.invalidate([...new Set(productIds)]);
+  }
 
+  /** 404 `product_not_found` naming the unknown ids. */
   async assertProductsExist(productIds: readonly string[]): Promise<void> {
-    if (productIds.length > 0) throw itemsUnsupported();
+    if (productIds.length > 0) await this.allocation.assertProductsExist([...productIds]);
   }
-}
-
-function itemsUnsupported() {
-  return badRequest('plan_items_unavailable', 'Plans with items need the inventory module, which is not installed', [
-    { field: 'items', message: 'plan items are not available in this build' },
-  ]);
 }

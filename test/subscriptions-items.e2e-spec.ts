@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { countRows, createPlan, runRenewals, subscribe } from './support/subscriptions.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+import { createUser, type TestUser } from './support/users.js';
+
+/** Plans with items: stock is allocated through inventory's StockAllocationService, only when paid. */
+describe('subscriptions: plan items and inventory', () => {
+  let t: TestApp;
+  let admin: TestUser;
+
+  beforeAll(async () => {
+    t = await startTestApp('subscriptions_items');
+    admin = await createUser(t, ['admin']);
+  });
+  afterAll(() => t.close());
+
+  async function product(initialStock: number): Promise<string> {
+    const res = await t
+      .http()
+      .post('/api/v1/products')
+      .set(admin.auth)
+      .send({ sku: `sku-${randomUUID().slice(0, 8)}`, name: 'Box', priceCents: 100, currency: 'EUR', initialStock });
+    if (res.status !== 201) throw new Error(`product: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.id;
+  }
+  const onHand = async (productId: string) =>
+    (await t.http().get(`/api/v1/products/${productId}`).expect(200)).body.stock.onHand as number;
+
+  it('plan creation checks the products exist', async () => {
+    const res = await t
+      .http()
+      .post('/api/v1/plans')
+      .set(admin.auth)
+      .send({
+        code: `bad-${randomUUID().slice(0, 6)}`,
+        name: 'Bad',
+        priceCents: 1,
+        currency: 'EUR',
+        interval: 'month',
+        items: [{ productId: randomUUID(), quantity: 1 }],
+      });
+    expect(res.status).toBe(404);
+    expect(await countRows(t, "SELECT COUNT(*) FROM plans WHERE name = 'Bad'")).toBe(0);
+  });
+
+  it('subscribe allocates the items with the paid first charge', async () => {
+    const box = await product(10);
+    const plan = await createPlan(t, admin, { items: [{ productId: box, quantity: 3 }] });
+    const user = await createUser(t);
+    const sub = (await subscribe(t, user, plan.id).expect(201)).body;
+    expect(await onHand(box)).toBe(7);
+    // The ledger names the subscription (inventory's API, not its tables, wrote it).
+    const movements = await t.dataSource.query(
+      "SELECT reference_type AS type, reference_id AS id FROM stock_movements WHERE product_id = ? AND reference_type = 'subscription'",
+      [box],
+    );
+    expect(movements).toEqual([{ type: 'subscription', id: sub.id }]);
+  });
+
+  it('out of stock → 409, nothing charged, no subscription kept', async () => {
+    const box = await product(2);
+    const plan = await createPlan(t, admin, { items: [{ productId: box, quantity: 3 }] });
+    const user = await createUser(t);
+    const res = await subscribe(t, user, plan.id).expect(409);
+    expect(res.body.code).toBe('out_of_stock');
+    expect(res.body.items).toEqual([expect.objectContaining({ productId: box })]);
+    expect(await countRows(t, 'SELECT COUNT(*) FROM subscriptions WHERE user_id = ?', [user.id])).toBe(0);
+    expect(await countRows(t, 'SELECT COUNT(*) FROM invoices WHERE user_id = ?', [user.id])).toBe(0);
+    expect(
+      await countRows(
+        t,
+        'SELECT COUNT(*) FROM payment_attempts p JOIN invoices i ON i.id = p.invoice_id WHERE i.user_id = ?',
+        [user.id],
+      ),
+    ).toBe(0);
+    expect(await onHand(box)).toBe(2);
+  });
+
+  it('a declined card takes no stock (402, incomplete)', async () => {
+    const box = await product(5);
+    const plan = await createPlan(t, admin, { items: [{ productId: box, quantity: 2 }] });
+    const user = await createUser(t);
+    const res = await subscribe(t, user, plan.id, 'pm_card_declined').expect(402);
+    expect(await onHand(box)).toBe(5);
+    const sub = await t.http().get(`/api/v1/subscriptions/${res.body.subscriptionId}`).set(user.auth).expect(200);
+    expect(sub.body.status).toBe('incomplete');
+  });
+
+  it('trials ship nothing until the first charge at trial end', async () => {
+    const box = await product(5);
+    const plan = await createPlan(t, admin, { trialDays: 3, items: [{ productId: box, quantity: 1 }] });
+    const user = await createUser(t);
+    await subscribe(t, user, plan.id).expect(201);
+    expect(await onHand(box)).toBe(5);
+    await runRenewals(t, admin, new Date(Date.now() + 4 * 86_400_000));
+    expect(await onHand(box)).toBe(4);
+  });
+
+  it('each renewal allocates; a failed renewal takes none; short stock at renewal charges nothing', async () => {
+    const box = await product(4);
+    const plan = await createPlan(t, admin, { items: [{ productId: box, quantity: 2 }] });
+    const ok = await createUser(t);
+    const failing = await createUser(t);
+    const okSub = (await subscribe(t, ok, plan.id).expect(201)).body;
+    const failSub = (await subscribe(t, failing, plan.id, 'pm_card_fail_next').expect(201)).body;
+    expect(await onHand(box)).toBe(0);
+    await t
+      .http()
+      .post('/api/v1/inventory/adjustments')
+      .set(admin.auth)
+      .send({ productId: box, delta: 2, reason: 'restock' })
+      .expect(201);
+    const due = new Date(
+      Math.max(new Date(okSub.currentPeriodEnd).getTime(), new Date(failSub.currentPeriodEnd).getTime()) + 60_000,
+    );
+    await runRenewals(t, admin, due);
+    expect(await onHand(box)).toBe(0); // the paid renewal took 2, the declined one none
+    const okAfter = (await t.http().get(`/api/v1/subscriptions/${okSub.id}`).set(ok.auth)).body;
+    expect(okAfter.status).toBe('active');
+    expect((await t.http().get(`/api/v1/subscriptions/${failSub.id}`).set(failing.auth)).body.status).toBe('past_due');
+
+    // Next period: no stock left → nothing charged, dunned.
+    const attemptsBefore = await countRows(t, 'SELECT COUNT(*) FROM payment_attempts WHERE subscription_id = ?', [
+      okSub.id,
+    ]);
+    await runRenewals(t, admin, new Date(new Date(okAfter.currentPeriodEnd).getTime() + 60_000));
+    expect(await countRows(t, 'SELECT COUNT(*) FROM payment_attempts WHERE subscription_id = ?', [okSub.id])).toBe(
+      attemptsBefore,
+    );
+    expect((await t.http().get(`/api/v1/subscriptions/${okSub.id}`).set(ok.auth)).body.status).toBe('past_due');
+    expect(await onHand(box)).toBe(0);
+  });
+});
