@@ -51,6 +51,7 @@ export class Subscriptions1764320400000 implements MigrationInterface {
         INDEX \`idx_subscriptions_due\` (\`status\`, \`current_period_end\`),
         INDEX \`idx_subscriptions_status\` (\`status\`, \`id\`),
         INDEX \`idx_subscriptions_canceled_at\` (\`canceled_at\`),
+        INDEX \`idx_subscriptions_plan\` (\`plan_id\`, \`status\`),
         PRIMARY KEY (\`id\`)
       ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);
     await queryRunner.query(`

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import {
   BULK_TRANSITION_SQL,
   LIVE_FEATURES_SQL,
+  LIVE_USERS_OF_PLAN_SQL,
   SubscriptionRepository,
 } from '../src/modules/subscriptions/repositories/subscription.repository.js';
 import { explain, expectIndexed, type ExplainRow } from './support/explain.js';
@@ -103,6 +104,14 @@ describe('subscriptions: query plans on 100,000 subscriptions', () => {
       maxRows: 50,
     });
     expect(plan.find((r) => r.table === 'p')?.key).toBe('PRIMARY');
+  });
+
+  it("a plan's live subscribers (entitlement invalidation) use idx_subscriptions_plan", async () => {
+    await expectIndexedWithin(t.dataSource, LIVE_USERS_OF_PLAN_SQL, ['00000000-0000-7000-8000-000000000007'], {
+      table: 'subscriptions',
+      index: 'idx_subscriptions_plan',
+      maxRows: 10_000,
+    });
   });
 
   it('the bulk transition update reaches rows by primary key', async () => {

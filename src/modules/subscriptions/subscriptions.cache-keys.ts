@@ -4,6 +4,8 @@ export const SubscriptionCacheKeys = {
   entitlements: (userId: string) => `subs:entitlements:${userId}`,
   /** Tag on every entitlements entry that includes a plan: a plan's feature change drops them all. */
   planTag: (planId: string) => `subs:plan:${planId}`,
+  /** InvalidationBus namespace of the in-process entitlements cache (keyed by user id). */
+  nearEntitlements: () => 'subs:entitlements',
   /** The admin billing summary. */
   summary: () => 'subs:billing-summary',
 } as const;

@@ -8,6 +8,7 @@ import { SUBSCRIPTION_STATUSES } from '../domain/subscription-state-machine.js';
 @Index('idx_subscriptions_due', ['status', 'currentPeriodEnd'])
 @Index('idx_subscriptions_status', ['status', 'id'])
 @Index('idx_subscriptions_canceled_at', ['canceledAt'])
+@Index('idx_subscriptions_plan', ['planId', 'status'])
 export class Subscription {
   @PrimaryColumn({ type: 'char', length: 36 })
   id: string;

@@ -56,6 +56,9 @@ export const LIVE_FEATURES_SQL = `SELECT s.plan_id AS planId, p.features AS feat
   FROM subscriptions s JOIN plans p ON p.id = s.plan_id
   WHERE s.user_id = ? AND s.status IN (${LIVE_SQL})`;
 
+/** A plan's live subscribers, through idx_subscriptions_plan. */
+export const LIVE_USERS_OF_PLAN_SQL = `SELECT DISTINCT user_id AS userId FROM subscriptions WHERE plan_id = ? AND status IN (${LIVE_SQL})`;
+
 /** One UPDATE for a batch of transitions, each row conditional on its claimed status and version. */
 export const BULK_TRANSITION_SQL = `UPDATE subscriptions s
    JOIN JSON_TABLE(?, '$[*]' COLUMNS (
@@ -206,10 +209,7 @@ export class SubscriptionRepository {
 
   /** Users with a live subscription to a plan (whose cached entitlements a plan change affects). */
   async liveUserIdsOfPlan(planId: string): Promise<string[]> {
-    const rows: { userId: string }[] = await this.dataSource.query(
-      `SELECT DISTINCT user_id AS userId FROM subscriptions WHERE plan_id = ? AND status IN (${LIVE_SQL})`,
-      [planId],
-    );
+    const rows: { userId: string }[] = await this.dataSource.query(LIVE_USERS_OF_PLAN_SQL, [planId]);
     return rows.map((row) => row.userId);
   }
 

@@ -6,9 +6,10 @@ import { SubscriptionCacheKeys } from '../subscriptions.cache-keys.js';
 import { BillingCacheService } from './billing-cache.service.js';
 
 /**
- * The hottest read: the features of a user's live subscriptions. Served from Redis (no SQL when
- * warm); a miss runs one indexed query and caches the answer per user, tagged with the plans it came
- * from. Writers drop the user's key (and, for a plan change, the plan's tag) after they commit.
+ * The hottest read: the features of a user's live subscriptions. Served from the in-process near
+ * cache (no I/O), else Redis (no SQL), else one indexed query whose answer is cached per user in
+ * Redis (tagged with the plans it came from) and locally. Writers drop the user's entries on every
+ * instance (and, for a plan change, the plan's tag and its users) after they commit.
  */
 @Injectable()
 export class EntitlementService {
@@ -22,14 +23,25 @@ export class EntitlementService {
   ) {}
 
   async forUser(userId: string): Promise<EntitlementsResponse> {
+    const near = this.billingCache.nearEntitlements;
+    const local = near.get(userId);
+    if (local !== undefined) return local;
+    // Taken before reading: an invalidation arriving meanwhile stops this (possibly old) value being kept.
+    const ticket = near.ticket();
     const key = SubscriptionCacheKeys.entitlements(userId);
     const cached = await this.cache.get<EntitlementsResponse>(key);
-    if (cached !== undefined) return cached;
-    const running = this.loading.get(userId);
-    if (running) return running;
-    const load = this.load(userId).finally(() => this.loading.delete(userId));
-    this.loading.set(userId, load);
-    return load;
+    if (cached !== undefined) {
+      near.set(userId, cached, ticket);
+      return cached;
+    }
+    let load = this.loading.get(userId);
+    if (!load) {
+      load = this.load(userId).finally(() => this.loading.delete(userId));
+      this.loading.set(userId, load);
+    }
+    const value = await load;
+    near.set(userId, value, ticket);
+    return value;
   }
 
   private async load(userId: string): Promise<EntitlementsResponse> {
