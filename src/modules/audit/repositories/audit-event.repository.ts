@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { AuditOutcome } from '../entities/audit-event.entity.js';
 import type { ChainableEvent } from '../services/chain.js';
 
 /** A query and its positional parameters (also what the EXPLAIN tests run). */
@@ -15,18 +14,8 @@ export const EVENT_COLUMNS =
   'e.entity_type AS entityType, e.entity_id AS entityId, e.request_id AS requestId, e.ip AS ip, ' +
   'e.outcome AS outcome, e.changes AS changes';
 
-export interface AuditEventRow {
-  id: string;
-  occurredAt: Date;
-  actorId: string | null;
-  action: string;
-  entityType: string;
-  entityId: string;
-  requestId: string | null;
-  ip: string | null;
-  outcome: AuditOutcome;
-  changes: string;
-}
+/** A stored event as read back: exactly the columns the chain covers. */
+export type AuditEventRow = ChainableEvent;
 
 export interface AuditEventFilter {
   actorId?: string;
@@ -76,21 +65,6 @@ export function listEventsQuery(filter: AuditEventFilter, limit: number): SqlQue
     (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
     ' ORDER BY e.id DESC LIMIT ?';
   return { sql, params: [...params, limit] };
-}
-
-export function toChainable(row: AuditEventRow): ChainableEvent {
-  return {
-    id: row.id,
-    occurredAt: row.occurredAt,
-    actorId: row.actorId,
-    action: row.action,
-    entityType: row.entityType,
-    entityId: row.entityId,
-    requestId: row.requestId,
-    ip: row.ip,
-    outcome: row.outcome,
-    changes: row.changes,
-  };
 }
 
 /** Reads of audit_events (writes go through AuditService.record in the caller's transaction). */

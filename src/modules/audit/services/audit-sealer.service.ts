@@ -3,7 +3,6 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
 import { AuditChainRepository, type NewLink } from '../repositories/audit-chain.repository.js';
-import { toChainable } from '../repositories/audit-event.repository.js';
 import { GENESIS_HASH, linkHash } from './chain.js';
 import { idLowerBound } from './event-time.js';
 
@@ -89,7 +88,7 @@ export class AuditSealerService implements OnApplicationBootstrap, OnApplication
           const sealedAt = new Date();
           const links: NewLink[] = events.map((row) => {
             seq += 1;
-            const hash = linkHash(seq, prevHash, toChainable(row));
+            const hash = linkHash(seq, prevHash, row);
             const link = { seq, eventId: row.id, prevHash, hash, sealedAt };
             prevHash = hash;
             return link;

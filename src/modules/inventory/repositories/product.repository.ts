@@ -44,17 +44,7 @@ export class ProductRepository {
 
   /** A keyset page in id order (time-ordered ids: newest last), optionally only (in)active products. */
   async list(filter: ProductListFilter): Promise<ProductRow[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (filter.active !== undefined) {
-      where.push('p.active = ?');
-      params.push(filter.active ? 1 : 0);
-    }
-    if (filter.afterId !== undefined) {
-      where.push('p.id > ?');
-      params.push(filter.afterId);
-    }
-    params.push(filter.limit);
+    const { where, params } = pageConditions(filter, [], []);
     return (await this.dataSource.query(
       `SELECT ${PRODUCT_COLUMNS} FROM products p JOIN stock_levels s ON s.product_id = p.id
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY p.id LIMIT ?`,
@@ -67,17 +57,7 @@ export class ProductRepository {
    * The service runs it for name and for sku and merges: no `%q%` scan, no OR across two indexes.
    */
   async prefixSearch(column: 'name' | 'sku', prefix: string, filter: ProductListFilter): Promise<ProductRow[]> {
-    const where = [`p.${column} LIKE ?`];
-    const params: unknown[] = [likePrefix(prefix)];
-    if (filter.active !== undefined) {
-      where.push('p.active = ?');
-      params.push(filter.active ? 1 : 0);
-    }
-    if (filter.afterId !== undefined) {
-      where.push('p.id > ?');
-      params.push(filter.afterId);
-    }
-    params.push(filter.limit);
+    const { where, params } = pageConditions(filter, [`p.${column} LIKE ?`], [likePrefix(prefix)]);
     return (await this.dataSource.query(
       `SELECT ${PRODUCT_COLUMNS} FROM products p FORCE INDEX (${column === 'name' ? 'idx_products_name' : 'uq_products_sku'})
        JOIN stock_levels s ON s.product_id = p.id
@@ -144,4 +124,18 @@ export class ProductRepository {
     ])) as { id: string; active: number }[];
     return rows.map((row) => ({ id: row.id, active: Boolean(row.active) }));
   }
+}
+
+/** The list filters every catalogue page shares (active flag, keyset position), then the LIMIT parameter. */
+function pageConditions(filter: ProductListFilter, where: string[], params: unknown[]) {
+  if (filter.active !== undefined) {
+    where.push('p.active = ?');
+    params.push(filter.active ? 1 : 0);
+  }
+  if (filter.afterId !== undefined) {
+    where.push('p.id > ?');
+    params.push(filter.afterId);
+  }
+  params.push(filter.limit);
+  return { where, params };
 }
