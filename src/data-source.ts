@@ -1,7 +1,16 @@
 import 'reflect-metadata';
+import mysql from 'mysql2/promise';
 import { DataSource } from 'typeorm';
 import { loadConfig } from './config/app-config.js';
 import { dataSourceOptions } from './infrastructure/database/data-source-options.js';
+import { ensureDatabase, schemaDialect } from './infrastructure/database/prepare-database.js';
 
 /** For the TypeORM CLI (migration:run, migration:generate) against the built app. */
-export default new DataSource(dataSourceOptions(loadConfig()));
+const config = loadConfig();
+await ensureDatabase(config);
+const connection = await mysql.createConnection(config.db.url);
+const type = await schemaDialect(async (sql) => (await connection.query(sql))[0] as { version: string }[]).finally(() =>
+  connection.end(),
+);
+
+export default new DataSource({ ...dataSourceOptions(config), type } as ReturnType<typeof dataSourceOptions>);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { schemaDialect } from '../src/infrastructure/database/prepare-database.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 describe('schema', () => {
@@ -12,8 +13,7 @@ describe('schema', () => {
 
   it('migrations produce exactly the schema the entities describe (no drift)', async () => {
     // TypeORM reads column defaults differently on MariaDB; compare with the dialect actually running.
-    const [{ version }] = await t.dataSource.query('SELECT VERSION() AS version');
-    const type = String(version).includes('MariaDB') ? 'mariadb' : 'mysql';
+    const type = await schemaDialect((sql) => t.dataSource.query(sql));
     const inspector = await new DataSource({
       ...t.dataSource.options,
       type,

@@ -46,3 +46,15 @@ export async function runMigrationsLocked(dataSource: DataSource): Promise<void>
     await runner.release();
   }
 }
+
+/**
+ * TypeORM's dialect for the server at hand. The app talks to MariaDB and MySQL alike as "mysql", but
+ * schema diffs (migration:generate, the drift test) must use "mariadb" there: the two report column
+ * defaults differently, and the "mysql" dialect would see changes that are not there.
+ */
+export async function schemaDialect(
+  query: (sql: string) => Promise<{ version: string }[]>,
+): Promise<'mysql' | 'mariadb'> {
+  const [{ version }] = await query('SELECT VERSION() AS version');
+  return String(version).includes('MariaDB') ? 'mariadb' : 'mysql';
+}
