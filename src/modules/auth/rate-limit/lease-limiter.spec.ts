@@ -75,3 +75,10 @@ describe(LeaseLimiter.name, () => {
     expect((await limiter.admit('other', 3, 60_000)).remaining).toBe(2);
   });
 });
+
+describe(`${LeaseLimiter.name} at the end of a window`, () => {
+  it('admits the request whose lease arrives with no time left in the window', async () => {
+    const limiter = new LeaseLimiter(async () => ({ count: 1, granted: 1, ttlMs: 0 }));
+    expect(await limiter.admit('k', 10, 60_000)).toEqual({ allowed: true, remaining: 9, ttlMs: 0 });
+  });
+});

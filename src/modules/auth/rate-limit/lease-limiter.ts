@@ -58,7 +58,7 @@ const MAX_ENTRIES = 100_000;
  */
 export class LeaseLimiter {
   private readonly entries = new Map<string, Entry>();
-  private readonly inflight = new Map<string, Promise<Lease>>();
+  private readonly inflight = new Map<string, Promise<Admission>>();
 
   constructor(
     private readonly source: LeaseSource,
@@ -75,18 +75,30 @@ export class LeaseLimiter {
       const shared = this.takeLocal(key, limit);
       if (shared) return shared;
     }
-    const lease = await this.fetch(key, limit, windowMs);
-    return this.takeLocal(key, limit) ?? this.refusal(lease, limit);
+    return this.fetch(key, limit, windowMs);
   }
 
   get size(): number {
     return this.entries.size;
   }
 
-  private fetch(key: string, limit: number, windowMs: number): Promise<Lease> {
+  /**
+   * Asks for a lease and decides the asking request from it: its slot is taken before the rest is
+   * kept for later requests (so a lease that arrives as its window ends, or that concurrent requests
+   * would empty first, still admits the request that paid for it, and never more than it holds).
+   */
+  private fetch(key: string, limit: number, windowMs: number): Promise<Admission> {
     const request = this.source(key, limit, windowMs).then((lease) => {
-      this.store(key, lease, limit);
-      return lease;
+      const now = this.now();
+      // Slots past the limit are not usable: a lease that straddles it is cut there.
+      const usable = Math.max(0, Math.min(lease.granted, limit - (lease.count - lease.granted)));
+      const previous = this.entries.get(key);
+      const carried = previous && previous.resetAt > now ? previous.left : 0;
+      const left = carried + Math.max(0, usable - 1);
+      if (!previous && this.entries.size >= MAX_ENTRIES) this.sweep(now);
+      this.entries.set(key, { left, count: lease.count, resetAt: now + lease.ttlMs });
+      if (usable === 0) return this.refusal(lease, limit);
+      return { allowed: true, remaining: Math.max(0, limit - (lease.count - left)), ttlMs: lease.ttlMs };
     });
     this.inflight.set(key, request);
     const clear = () => {
@@ -94,16 +106,6 @@ export class LeaseLimiter {
     };
     request.then(clear, clear);
     return request;
-  }
-
-  private store(key: string, lease: Lease, limit: number): void {
-    const now = this.now();
-    // Slots past the limit are not usable: a lease that straddles it is cut there.
-    const usable = Math.max(0, Math.min(lease.granted, limit - (lease.count - lease.granted)));
-    const previous = this.entries.get(key);
-    const left = (previous && previous.resetAt > now ? previous.left : 0) + usable;
-    if (!previous && this.entries.size >= MAX_ENTRIES) this.sweep(now);
-    this.entries.set(key, { left, count: lease.count, resetAt: now + lease.ttlMs });
   }
 
   private takeLocal(key: string, limit: number): Admission | undefined {
