@@ -53,7 +53,7 @@ export default {
       stock.reserved <= stock.onHand;
     return {
       ok,
-      detail: `reconcile ${reconcile.status} ok=${reconcile.json?.ok} (checked ${reconcile.json?.checked}); ${created} reservations created (201), ${committed} commits (200) counted, stock ${INITIAL_STOCK} → onHand ${stock.onHand}, reserved ${stock.reserved}; sold ${sold} ≥ commits counted and ≤ stock: no oversell`,
+      detail: `reconcile ${reconcile.status} ok=${reconcile.json?.ok} (${reconcile.json?.checked} products checked); answers counted: ${created} reservations created (201), ${committed} commits (200); stock ${INITIAL_STOCK} → onHand ${stock.onHand}, reserved ${stock.reserved}: sold (stock − onHand) ${sold} ≥ commits counted, ≤ stock, 0 ≤ reserved ≤ onHand — no oversell (requests cut off at the end of a run are served without their answer being counted)`,
     };
   },
 };
