@@ -9,12 +9,13 @@ import mysql from 'mysql2/promise';
 import { freePort, killAllNow, pinning, spawnNode, stopAll, waitForHttp } from './lib/children.mjs';
 import { measure } from './lib/load.mjs';
 import { writeReport } from './lib/report.mjs';
-import { loadScenarios, participantsOf, serversNeeded } from './lib/scenarios.mjs';
-import { SERVERS } from './lib/servers.mjs';
+import { contextFor, loadScenarios, participantsOf, serversNeeded } from './lib/scenarios.mjs';
+import { isService, SERVERS } from './lib/servers.mjs';
 import { loadSettings } from './lib/settings.mjs';
 import { medianOfRatios, median, round } from './lib/stats.mjs';
 
 const log = (msg) => console.log(msg);
+const rank = (name) => (name === 'service' ? 0 : isService(name) ? 1 : 2);
 const settings = loadSettings();
 const RESULTS_DIR = path.join(settings.root, 'bench', 'results');
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -65,7 +66,7 @@ async function startServer(name) {
     PORT: String(port),
   };
   const nodeArgs = [];
-  if (name === 'service' && settings.cpuProfile) {
+  if (isService(name) && settings.cpuProfile) {
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${path.join(RESULTS_DIR, 'profiles')}`);
   }
   let logFd;
@@ -102,7 +103,7 @@ function line(label, r) {
 }
 
 /** Aggregates one scenario's runs: medians of each participant, median of pairwise ratios to each reference. */
-function summarise(scenario, participants, runs) {
+function summarise(scenario, participants, runs, verification) {
   const subjectRuns = runs[participants.length - 1];
   const rows = participants.map((p, i) => {
     const rs = runs[i];
@@ -118,9 +119,22 @@ function summarise(scenario, participants, runs) {
       cpuUsPerRequest: median(rs.map((r) => r.serverCpuUsPerRequest ?? NaN)),
       errors: rs.reduce((n, r) => n + r.errors + r.timeouts, 0),
       non2xx: rs.reduce((n, r) => n + r.non2xx, 0),
+      connections: rs[0]?.connections,
       runs: rs,
     };
-    if (p.role !== 'subject') {
+    const bg = rs.map((r) => r.background).filter(Boolean);
+    if (bg.length > 0) {
+      row.background = {
+        requests: p.background.requests.map((r) => `${r.method} ${r.path}`),
+        connections: p.background.connections,
+        rps: median(bg.map((b) => b.rps)),
+        p50: median(bg.map((b) => b.latency.p50)),
+        p99: median(bg.map((b) => b.latency.p99)),
+        errors: bg.reduce((n, b) => n + b.errors + b.timeouts, 0),
+        non2xx: bg.reduce((n, b) => n + b.non2xx, 0),
+      };
+    }
+    if (p.role !== 'subject' && runs[participants.length - 1].length > 0) {
       const rps = medianOfRatios(
         subjectRuns.map((r) => r.rps),
         rs.map((r) => r.rps),
@@ -153,10 +167,69 @@ function summarise(scenario, participants, runs) {
     if (t.maxP99Ratio !== undefined)
       checks.push({ what: `p99 ≤ ${t.maxP99Ratio}× baseline`, ok: primary.subjectP99Ratio <= t.maxP99Ratio });
     checks.push({ what: `non-2xx + errors ≤ ${t.maxNon2xx}`, ok: subject.non2xx + subject.errors <= t.maxNon2xx });
+    if (t.maxBackgroundNon2xx !== undefined && subject.background)
+      checks.push({
+        what: `background non-2xx + errors ≤ ${t.maxBackgroundNon2xx}`,
+        ok: subject.background.non2xx + subject.background.errors <= t.maxBackgroundNon2xx,
+      });
     verdict = { targets: t, checks, pass: checks.every((c) => c.ok) };
+  }
+  if (verification) {
+    verdict ??= { targets: {}, checks: [], pass: true };
+    verdict.checks.push({ what: `check after the runs: ${verification.detail}`, ok: verification.ok });
+    verdict.pass = verdict.checks.every((c) => c.ok);
   }
   return { name: scenario.name, description: scenario.description ?? '', target: scenario.target, rows, verdict };
 }
+
+/** A ramp scenario: one run per connection count on the subject alone; the knee is the first count whose p99 passes the limit. */
+async function runRamp(scenario, participant) {
+  const limitMs = scenario.rampP99Ms ?? 250;
+  const steps = [];
+  for (const connections of scenario.ramp) {
+    checkInterrupted();
+    const result = await measure({
+      url: urls[participant.server],
+      requests: participant.requests,
+      settings,
+      serverPid: pids[participant.server],
+      connections,
+    });
+    log(line(`${connections} connections`, result));
+    steps.push({
+      connections,
+      rps: result.rps,
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      cpuUsPerRequest: result.serverCpuUsPerRequest,
+      errors: result.errors + result.timeouts,
+      non2xx: result.non2xx,
+    });
+  }
+  const knee = steps.find((s) => s.p99 > limitMs);
+  const non2xx = steps.reduce((n, s) => n + s.non2xx + s.errors, 0);
+  log(
+    knee
+      ? `  knee: p99 passes ${limitMs} ms at ${knee.connections} connections (${round(knee.p99)} ms)`
+      : `  knee: p99 stays under ${limitMs} ms up to ${scenario.ramp.at(-1)} connections`,
+  );
+  return {
+    name: scenario.name,
+    description: scenario.description ?? '',
+    target: scenario.target,
+    ramp: { limitMs, steps, kneeConnections: knee?.connections ?? null },
+    rows: [],
+    verdict: {
+      targets: {},
+      checks: [{ what: `non-2xx + errors = 0 at every step (${non2xx})`, ok: non2xx === 0 }],
+      pass: non2xx === 0,
+    },
+  };
+}
+
+const urls = {};
+const pids = {};
 
 async function main() {
   mkdirSync(RESULTS_DIR, { recursive: true });
@@ -175,7 +248,8 @@ async function main() {
       : '  pinning: off (needs taskset and ≥ 2 CPUs)',
   );
 
-  if (needed.has('service') && settings.build) {
+  const services = [...needed].filter(isService);
+  if (services.length > 0 && settings.build) {
     log('  building the service (npm run build)…');
     const build = spawnSync('npm', ['run', 'build'], {
       cwd: settings.root,
@@ -184,11 +258,11 @@ async function main() {
     });
     if (build.status !== 0) throw new Error(`npm run build failed (status ${build.status})`);
   }
-  if (!settings.keepDatabase && (needed.has('service') || needed.has('fastify-mysql'))) await resetDatabase();
+  if (!settings.keepDatabase && (services.length > 0 || needed.has('fastify-mysql'))) await resetDatabase();
 
-  const urls = {};
-  const pids = {};
-  for (const name of needed) {
+  // The service first (it runs the migrations and creates the bootstrap admin), then its variants, then the rest.
+  const order = [...needed].sort((a, b) => rank(a) - rank(b));
+  for (const name of order) {
     checkInterrupted();
     ({ url: urls[name], pid: pids[name] } = await startServer(name));
   }
@@ -199,6 +273,10 @@ async function main() {
     checkInterrupted();
     log(`\nscenario ${scenario.name}: ${scenario.description ?? ''}`);
     const participants = await participantsOf(scenario, all, urls, runId, log);
+    if (scenario.ramp) {
+      scenarioResults.push(await runRamp(scenario, participants.at(-1)));
+      continue;
+    }
     const runs = participants.map(() => []);
     for (let pair = 0; pair < settings.pairs; pair++) {
       log(`  pair ${pair + 1}/${settings.pairs}`);
@@ -209,12 +287,25 @@ async function main() {
           requests: p.requests,
           settings,
           serverPid: pids[p.server],
+          connections: p.connections,
+          background: p.background,
         });
         runs[i].push(result);
         log(line(p.label, result));
+        if (result.background) log(line(`  (background)`, result.background));
       }
     }
-    const summary = summarise(scenario, participants, runs);
+    let verification;
+    if (scenario.verify) {
+      const ctx = contextFor(scenario, urls, runId, log);
+      try {
+        verification = await scenario.verify(ctx, participants.at(-1).state, runs.at(-1));
+      } catch (error) {
+        verification = { ok: false, detail: `verify failed: ${error.message}` };
+      }
+      log(`  check: ${verification.ok ? 'ok' : 'FAILED'} — ${verification.detail}`);
+    }
+    const summary = summarise(scenario, participants, runs, verification);
     for (const row of summary.rows.slice(0, -1)) {
       log(
         `  ${scenario.name} / ${row.label}: req/s ratio ${round(row.subjectRpsRatio)} (pairs ${row.subjectRpsRatios.map((r) => round(r)).join(', ')}), ` +

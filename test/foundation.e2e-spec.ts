@@ -53,6 +53,13 @@ describe('HTTP pipeline', () => {
     const res = await t.http().get('/health/live');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['content-security-policy']).toBeDefined();
+    // Error answers carry them too (a 404 from the router, a 401 from the guard).
+    for (const path of ['/no/such/route', '/api/v1/auth/me']) {
+      const error = await t.http().get(path);
+      expect(error.status).toBeGreaterThanOrEqual(400);
+      expect(error.headers['x-content-type-options']).toBe('nosniff');
+      expect(error.headers['strict-transport-security']).toBe(res.headers['strict-transport-security']);
+    }
   });
 
   it('allows CORS only from configured origins', async () => {

@@ -27,6 +27,50 @@ class Samples {
   }
 }
 
+/**
+ * Request chains: a request with `capture: { var: 'jsonField' }` stores that field of its 2xx JSON
+ * answer in the connection's context, and `{var}` in a later request's path is replaced by it
+ * (e.g. create a reservation, then commit it). Plain requests pass through untouched.
+ */
+const random = () => Math.random().toString(36).slice(2, 10);
+
+function chained(requests) {
+  return requests.map(({ capture, pick, ...request }) => {
+    const out = { ...request };
+    // `{pick}` in the path: one of `pick` at random per request (spreads writes over many rows);
+    // `{rand}` in the path or body: a fresh random token per request (every write really changes something).
+    const dynamic =
+      (pick && request.path.includes('{pick}')) || /\{rand\}/.test(`${request.path}${request.body ?? ''}`);
+    if (dynamic && !/\{(?!pick\}|rand\})\w+\}/.test(request.path)) {
+      out.setupRequest = (req) => ({
+        ...req,
+        path: request.path
+          .replace('{pick}', () => pick[Math.floor(Math.random() * pick.length)])
+          .replace('{rand}', random),
+        ...(request.body !== undefined ? { body: request.body.replaceAll('{rand}', random) } : {}),
+      });
+    }
+    if (capture) {
+      out.onResponse = (status, body, context) => {
+        if (status < 200 || status >= 300) return;
+        try {
+          const json = JSON.parse(body);
+          for (const [name, field] of Object.entries(capture)) context[name] = json[field];
+        } catch {
+          // not JSON: leave the context as it was
+        }
+      };
+    }
+    if (/\{(?!pick\}|rand\})\w+\}/.test(request.path)) {
+      out.setupRequest = (req, context) => ({
+        ...req,
+        path: request.path.replace(/\{(\w+)\}/g, (_, name) => encodeURIComponent(String(context[name] ?? 'none'))),
+      });
+    }
+    return out;
+  });
+}
+
 function run(duration, samples) {
   return new Promise((resolve, reject) => {
     const instance = autocannon(
@@ -36,7 +80,7 @@ function run(duration, samples) {
         pipelining: 1,
         duration,
         timeout: opts.timeoutSeconds,
-        requests: opts.requests,
+        requests: chained(opts.requests),
       },
       (error, result) => (error ? reject(error) : resolve(result)),
     );

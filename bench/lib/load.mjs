@@ -37,15 +37,40 @@ async function runWorker(opts) {
   return JSON.parse(stdout.trim().split('\n').pop());
 }
 
-export async function measure({ url, requests, settings, serverPid }) {
-  const base = { url, requests, connections: settings.connections, timeoutSeconds: 10 };
-  if (settings.warmupSeconds > 0) await runWorker({ ...base, durationSeconds: settings.warmupSeconds });
+/**
+ * One measured run (after its warm-up). `connections` overrides the setting for this run;
+ * `background` ({ url, requests, connections }) is a second load fired at the same time from its own
+ * process, for the whole warm-up + measured run (e.g. logins while a probe's latency is measured):
+ * its summary comes back as `result.background`. `result.warmupStatusCodes` counts the warm-up's
+ * answers (scenarios that check invariants afterwards need every request that was sent).
+ */
+export async function measure({ url, requests, settings, serverPid, connections, background }) {
+  const base = { url, requests, connections: connections ?? settings.connections, timeoutSeconds: 10 };
+  const backgroundRun = background
+    ? runWorker({
+        url: background.url ?? url,
+        requests: background.requests,
+        connections: background.connections ?? settings.connections,
+        timeoutSeconds: 30,
+        durationSeconds: settings.warmupSeconds + settings.durationSeconds,
+      })
+    : undefined;
+  // A failing background run must not become an unhandled rejection while the foreground runs.
+  backgroundRun?.catch(() => {});
+  let warmupStatusCodes = {};
+  if (settings.warmupSeconds > 0) {
+    const warm = await runWorker({ ...base, durationSeconds: settings.warmupSeconds });
+    warmupStatusCodes = warm.statusCodes ?? {};
+  }
   const cpuBefore = cpuTimeMs(serverPid);
   const result = await runWorker({ ...base, durationSeconds: settings.durationSeconds });
   const cpuAfter = cpuTimeMs(serverPid);
   const served = result.totalRequests;
+  result.connections = base.connections;
+  result.warmupStatusCodes = warmupStatusCodes;
   result.serverCpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : null;
   result.serverCpuUsPerRequest =
     result.serverCpuMs !== null && served > 0 ? (result.serverCpuMs * 1000) / served : null;
+  if (backgroundRun) result.background = await backgroundRun;
   return result;
 }

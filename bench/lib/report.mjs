@@ -7,7 +7,33 @@ import { round } from './stats.mjs';
 
 const ms = (v) => (Number.isFinite(v) ? `${round(v, 2)} ms` : 'n/a');
 
+function rampTable(s) {
+  const head =
+    '| connections | req/s | p50 | p90 | p99 | server CPU per request | errors | non-2xx |\n|--:|--:|--:|--:|--:|--:|--:|--:|';
+  const rows = s.ramp.steps.map(
+    (r) =>
+      `| ${r.connections} | ${round(r.rps, 0)} | ${ms(r.p50)} | ${ms(r.p90)} | ${ms(r.p99)} | ${Number.isFinite(r.cpuUsPerRequest) ? `${round(r.cpuUsPerRequest, 1)} µs` : 'n/a'} | ${r.errors} | ${r.non2xx} |`,
+  );
+  const knee =
+    s.ramp.kneeConnections === null
+      ? `**Knee: p99 stays under ${s.ramp.limitMs} ms up to ${s.ramp.steps.at(-1).connections} connections.**`
+      : `**Knee: p99 first passes ${s.ramp.limitMs} ms at ${s.ramp.kneeConnections} connections.**`;
+  const checks = s.verdict.checks.map((c) => `${c.what} — ${c.ok ? 'met' : '**missed**'}`).join('; ');
+  return `### ${s.name}\n\n${s.description}\n\n${head}\n${rows.join('\n')}\n\n${knee} ${checks}.\n`;
+}
+
+function backgroundNote(s) {
+  return s.rows
+    .filter((r) => r.background)
+    .map(
+      (r) =>
+        `Background load during **${r.label}**: \`${r.background.requests[0]}\`${r.background.requests.length > 1 ? ` (+${r.background.requests.length - 1} more)` : ''} on ${r.background.connections} connections — ${round(r.background.rps, 1)} req/s, p50 ${ms(r.background.p50)}, p99 ${ms(r.background.p99)}, errors ${r.background.errors}, non-2xx ${r.background.non2xx} (medians over the runs; each background run spans the warm-up and the measured run).`,
+    )
+    .join('  \n');
+}
+
 function scenarioTable(s) {
+  if (s.ramp) return rampTable(s);
   const head =
     '| run | what is loaded | req/s | p50 | p90 | p99 | server CPU per request | errors | non-2xx | scenario ÷ this: req/s | scenario ÷ this: p99 | scenario ÷ this: CPU per request |\n' +
     '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|';
@@ -25,8 +51,11 @@ function scenarioTable(s) {
   let verdict = '_No target set for this scenario._';
   if (s.verdict) {
     const checks = s.verdict.checks.map((c) => `${c.what} — ${c.ok ? 'met' : '**missed**'}`).join('; ');
-    verdict = `**Target (vs ${s.rows[0].label}): ${s.verdict.pass ? 'PASS' : 'FAIL'}** — ${checks}.`;
+    const against = s.rows[0].role === 'subject' ? '' : ` (vs ${s.rows[0].label})`;
+    verdict = `**Target${against}: ${s.verdict.pass ? 'PASS' : 'FAIL'}** — ${checks}.`;
   }
+  const bg = backgroundNote(s);
+  if (bg) verdict += `\n\n${bg}`;
   const pairs = s.rows
     .filter((r) => r.role !== 'subject')
     .map(
@@ -34,7 +63,8 @@ function scenarioTable(s) {
         `${r.label}: req/s ratios ${r.subjectRpsRatios.map((x) => round(x)).join(', ')}; p99 ratios ${r.subjectP99Ratios.map((x) => round(x)).join(', ')}; CPU-per-request ratios ${r.subjectCpuRatios.map((x) => round(x)).join(', ')}`,
     )
     .join('  \n');
-  return `### ${s.name}\n\n${s.description}\n\n${head}\n${rows.join('\n')}\n\n${verdict}\n\nPer-pair ratios (scenario ÷ reference):  \n${pairs}\n`;
+  const perPair = pairs ? `\n\nPer-pair ratios (scenario ÷ reference):  \n${pairs}` : '';
+  return `### ${s.name}\n\n${s.description}\n\n${head}\n${rows.join('\n')}\n\n${verdict}${perPair}\n`;
 }
 
 export function renderMarkdown(report) {
@@ -75,6 +105,15 @@ ${report.scenarios.map(scenarioTable).join('\n')}`;
 export async function renderSvg(report) {
   const values = [];
   for (const s of report.scenarios) {
+    for (const r of s.ramp?.steps ?? []) {
+      for (const pct of ['p50', 'p90', 'p99'])
+        values.push({
+          scenario: s.name,
+          run: `${String(r.connections).padStart(3)} connections`,
+          percentile: pct,
+          ms: Number.isFinite(r[pct]) ? r[pct] : 0,
+        });
+    }
     for (const r of s.rows) {
       const run = r.role === 'subject' ? `${r.label} (service)` : r.label;
       for (const pct of ['p50', 'p90', 'p99'])

@@ -12,8 +12,16 @@
 //                  'nest' | 'fastify' | 'fastify-mysql'   a baseline server and its own route
 //                  { server, request }                     a server with a request of your choice
 //                  { scenario: 'other-name' }              another scenario's load (its setup runs too)
+//                  null                                    none: the figures are recorded, nothing compared
 //   compare      optional list of further references (same forms), reported without a target
 //   targets      optional { minRatio, maxP99Ratio, maxNon2xx = 0 } against `baseline`
+//   connections  optional: connections for this scenario's runs (default BENCH_CONNECTIONS)
+//   background   optional (state) => { requests, connections? }: load fired at the target at the same
+//                time as every run of this scenario and its references (see lib/load.mjs)
+//   ramp         optional list of connection counts: instead of pairs, one run per count on the
+//                subject alone; `rampP99Ms` names the p99 whose crossing is reported as the knee
+//   verify(ctx, state, runs)  optional, async, after the runs: checks invariants, returns
+//                { ok: boolean, detail: string } (recorded in the report; ok=false fails the scenario)
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -40,7 +48,14 @@ function validate(s, file) {
   if (s.target !== undefined && !SERVERS[s.target]) fail(`unknown target server "${s.target}"`);
   if (s.setup !== undefined && typeof s.setup !== 'function') fail('setup must be a function');
   if (typeof s.request !== 'function' && typeof s.request !== 'object') fail('needs a request');
-  if (s.baseline === undefined) fail('needs a baseline');
+  if (s.baseline === undefined && !s.ramp) fail('needs a baseline (null for none)');
+  if (
+    s.ramp !== undefined &&
+    (!Array.isArray(s.ramp) || !s.ramp.every((n) => Number.isInteger(n) && n > 0 && n <= 1000))
+  )
+    fail('ramp must be a list of connection counts (1–1000)');
+  if (s.verify !== undefined && typeof s.verify !== 'function') fail('verify must be a function');
+  if (s.background !== undefined && typeof s.background !== 'function') fail('background must be a function');
 }
 
 /** Which servers a set of scenarios needs (targets and baselines, following scenario references). */
@@ -50,6 +65,7 @@ export function serversNeeded(selected, all) {
     if (depth > 5) throw new Error(`scenario references nest too deep at "${scenario.name}"`);
     needed.add(scenario.target);
     for (const ref of [scenario.baseline, ...scenario.compare]) {
+      if (ref === null || ref === undefined) continue;
       if (typeof ref === 'string') needed.add(ref);
       else if (ref.server) needed.add(ref.server);
       else if (ref.scenario) visit(lookup(all, ref.scenario), depth + 1);
@@ -78,7 +94,14 @@ function normaliseRequests(value) {
       body = JSON.stringify(body);
       headers['content-type'] ??= 'application/json';
     }
-    return { method: r.method ?? 'GET', path: r.path, headers, ...(body !== undefined ? { body } : {}) };
+    return {
+      method: r.method ?? 'GET',
+      path: r.path,
+      headers,
+      ...(body !== undefined ? { body } : {}),
+      ...(r.capture ? { capture: r.capture } : {}),
+      ...(r.pick ? { pick: r.pick } : {}),
+    };
   });
 }
 
@@ -112,34 +135,51 @@ function withTimeout(promise, ms, what) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Runs a scenario's setup and returns what to load: { label, server, requests }. */
-async function prepare(scenario, urls, runId, log) {
+/** The `ctx` handed to a scenario's setup() and verify(). */
+export function contextFor(scenario, urls, runId, log) {
   const baseUrl = urls[scenario.target];
-  const ctx = {
+  return {
     baseUrl,
     url: (name) => urls[name],
     http: makeHttp(baseUrl),
     runId,
     log: (msg) => log(`  [${scenario.name}] ${msg}`),
   };
+}
+
+/** Runs a scenario's setup and returns what to load: { server, requests, state, background? }. */
+async function prepare(scenario, urls, runId, log) {
+  const ctx = contextFor(scenario, urls, runId, log);
   const state = scenario.setup
     ? await withTimeout(scenario.setup(ctx), SETUP_TIMEOUT_MS, `${scenario.name} setup`)
     : undefined;
   const request = typeof scenario.request === 'function' ? scenario.request(state) : scenario.request;
-  return { server: scenario.target, requests: normaliseRequests(request) };
+  const prepared = { server: scenario.target, requests: normaliseRequests(request), state };
+  if (scenario.background) {
+    const bg = scenario.background(state);
+    prepared.background = {
+      url: urls[scenario.target],
+      requests: normaliseRequests(bg.requests),
+      connections: bg.connections,
+    };
+  }
+  if (scenario.connections) prepared.connections = scenario.connections;
+  return prepared;
 }
 
-function refLabel(ref) {
+function refLabel(ref, requests) {
+  if (ref.label) return ref.label;
   if (typeof ref === 'string') return ref;
   if (ref.scenario) return `scenario:${ref.scenario}`;
-  const req = normaliseRequests(ref.request ?? SERVERS[ref.server].request)[0];
-  return `${ref.server} ${req.method} ${req.path}`;
+  return `${ref.server} ${requests[0].method} ${requests[0].path}`;
 }
 
-async function prepareRef(ref, all, urls, runId, log) {
+/** A reference's `request` may be a function of the subject's setup state (e.g. the same id, no token). */
+async function prepareRef(ref, all, urls, runId, log, subjectState) {
   if (typeof ref === 'string') return { server: ref, requests: normaliseRequests(SERVERS[ref].request) };
   if (ref.scenario) return prepare(lookup(all, ref.scenario), urls, runId, log);
-  return { server: ref.server, requests: normaliseRequests(ref.request ?? SERVERS[ref.server].request) };
+  const request = typeof ref.request === 'function' ? ref.request(subjectState) : ref.request;
+  return { server: ref.server, requests: normaliseRequests(request ?? SERVERS[ref.server].request) };
 }
 
 /**
@@ -147,15 +187,21 @@ async function prepareRef(ref, all, urls, runId, log) {
  * the scenario itself last. Each pair of the run loads them in this order.
  */
 export async function participantsOf(scenario, all, urls, runId, log) {
-  const refs = [scenario.baseline, ...scenario.compare];
+  const refs = [scenario.baseline, ...scenario.compare].filter((ref) => ref !== null && ref !== undefined);
   const participants = [];
+  // The subject's setup runs first (references may use its state); it still loads last in each pair.
+  const subject = { role: 'subject', label: scenario.name, ...(await prepare(scenario, urls, runId, log)) };
   for (const [i, ref] of refs.entries()) {
-    participants.push({
-      role: i === 0 ? 'baseline' : 'compare',
-      label: refLabel(ref),
-      ...(await prepareRef(ref, all, urls, runId, log)),
-    });
+    const prepared = await prepareRef(ref, all, urls, runId, log, subject.state);
+    participants.push({ role: i === 0 ? 'baseline' : 'compare', label: refLabel(ref, prepared.requests), ...prepared });
   }
-  participants.push({ role: 'subject', label: scenario.name, ...(await prepare(scenario, urls, runId, log)) });
+  participants.push(subject);
+  // A scenario's background load (and connection count) apply to its references too: a reference is
+  // "the same thing without the one difference", and the background is not that difference unless the
+  // scenario says so (`backgroundOnReferences: false`, e.g. an idle baseline).
+  for (const p of participants.slice(0, -1)) {
+    p.connections ??= subject.connections;
+    if (scenario.backgroundOnReferences !== false && subject.background) p.background ??= subject.background;
+  }
   return participants;
 }

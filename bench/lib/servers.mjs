@@ -5,6 +5,23 @@
 /** Fixed bench-only secret: the bench database is throwaway. */
 const BENCH_JWT_SECRET = 'bench-only-secret-not-for-production-0123456789';
 
+/** The bootstrap admin every service instance ensures at start (scenarios log in as it for admin-only setup). */
+export const BENCH_ADMIN = { email: 'bench-admin@example.test', password: 'bench admin password 0123' };
+
+/**
+ * Another instance of the service with some settings overridden (its own port, same build, same
+ * database and Redis): for scenarios whose baseline is the same route under a different setting.
+ */
+function serviceVariant(description, overrides) {
+  const base = SERVERS.service;
+  return { ...base, description, env: (s) => ({ ...base.env(s), ...overrides }) };
+}
+
+/** True for the service and its variants (they need the build, the database, and may be profiled). */
+export function isService(name) {
+  return SERVERS[name]?.script === 'dist/src/main.js';
+}
+
 export const SERVERS = {
   service: {
     description: 'Mainspring (dist/src/main.js), NODE_ENV=production, logging on (to a file)',
@@ -24,6 +41,8 @@ export const SERVERS = {
       LOGIN_PER_IP_PER_MINUTE: '10000000',
       // Background jobs would add load at random moments; requests are what is measured.
       JOBS_ENABLED: 'false',
+      ADMIN_EMAIL: BENCH_ADMIN.email,
+      ADMIN_PASSWORD: BENCH_ADMIN.password,
     }),
   },
   nest: {
@@ -46,3 +65,12 @@ export const SERVERS = {
     env: (s) => ({ DATABASE_URL: s.databaseUrl }),
   },
 };
+
+SERVERS['service-nocache'] = serviceVariant(
+  'Mainspring variant: CACHE_ENABLED=false (every catalogue read goes to MySQL)',
+  { CACHE_ENABLED: 'false' },
+);
+SERVERS['service-noaudit'] = serviceVariant(
+  'Mainspring variant: AUDIT_RECORDING=false (bench-only: audit events not written)',
+  { AUDIT_RECORDING: 'false' },
+);

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError, loadConfig } from './app-config.js';
 
@@ -78,5 +79,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ AUDIT_RECORDING: 'maybe' })).toThrow(/AUDIT_RECORDING/);
     expect(() => loadConfig({ AUDIT_BATCH_SIZE: '5' })).toThrow(/AUDIT_BATCH_SIZE/);
     expect(() => loadConfig({ AUDIT_SEAL_INTERVAL_MS: '0' })).toThrow(/AUDIT_SEAL_INTERVAL_MS/);
+  });
+
+  it('argon2: at least one hash at a time, by default one core left for serving', () => {
+    expect(loadConfig({}).auth.argon2MaxConcurrent).toBe(Math.max(1, availableParallelism() - 1));
+    expect(loadConfig({ ARGON2_MAX_CONCURRENT: '3' }).auth.argon2MaxConcurrent).toBe(3);
+    expect(() => loadConfig({ ARGON2_MAX_CONCURRENT: '0' })).toThrow(/ARGON2_MAX_CONCURRENT/);
   });
 });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 
 /**
  * The validated configuration: the only place that reads process.env.
@@ -56,6 +57,12 @@ export interface AppConfig {
     readonly argon2MemoryKiB: number;
     readonly argon2TimeCost: number;
     readonly argon2Parallelism: number;
+    /**
+     * Password hashes computed at once (ARGON2_MAX_CONCURRENT); more wait their turn. Default: the
+     * CPUs this process may use minus one (at least 1), so a login storm never takes every core
+     * from the event loop.
+     */
+    readonly argon2MaxConcurrent: number;
   };
   readonly rateLimit: {
     readonly perMinute: number;
@@ -259,6 +266,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       argon2MemoryKiB: read.int('ARGON2_MEMORY_KIB', 19_456, 1_024, 1_048_576),
       argon2TimeCost: read.int('ARGON2_TIME_COST', 2, 1, 20),
       argon2Parallelism: read.int('ARGON2_PARALLELISM', 1, 1, 16),
+      argon2MaxConcurrent: read.int('ARGON2_MAX_CONCURRENT', Math.max(1, availableParallelism() - 1), 1, 64),
     },
     rateLimit: {
       perMinute: read.int('RATE_LIMIT_PER_MINUTE', 600, 1, 10_000_000),

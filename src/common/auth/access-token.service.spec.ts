@@ -32,4 +32,22 @@ describe(AccessTokenService.name, () => {
       expect(service.verify(token)).toBeUndefined();
     }
   });
+
+  it('answers a repeated token from memory exactly as verifying again would, until it expires', () => {
+    const token = service.sign({ id: 'u2', roles: ['customer'] });
+    const first = service.verify(token);
+    expect(service.verify(token)).toEqual(first);
+    const [header, payload, signature] = token.split('.');
+    // Same payload, another signature: not the remembered token, so it is verified (and fails).
+    const forged = `${signature!.slice(0, -2)}${signature!.endsWith('AA') ? 'BB' : 'AA'}`;
+    expect(service.verify(`${header}.${payload}.${forged}`)).toBeUndefined();
+    const now = Date.now();
+    const realNow = Date.now;
+    try {
+      Date.now = () => now + 61_000;
+      expect(service.verify(token)).toBeUndefined();
+    } finally {
+      Date.now = realNow;
+    }
+  });
 });

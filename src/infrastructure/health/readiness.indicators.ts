@@ -3,6 +3,7 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
 import { REDIS_CLIENT, type RedisClient } from '../cache/redis-client.js';
 import { withTimeout } from '../cache/with-timeout.js';
+import { leanQuery } from '../database/lean-query.js';
 import { ShutdownState } from './shutdown-state.js';
 
 const CHECK_TIMEOUT_MS = 1_000;
@@ -22,7 +23,8 @@ export class ReadinessIndicators {
   async database() {
     const check = this.health.check('database');
     try {
-      await withTimeout(this.dataSource.query('SELECT 1'), CHECK_TIMEOUT_MS);
+      // Straight on a pooled connection (leanQuery): same pool and acquire timeout, no QueryRunner.
+      await withTimeout(leanQuery(this.dataSource, 'SELECT 1', []), CHECK_TIMEOUT_MS);
       return check.up();
     } catch (error) {
       return check.down({ message: describe(error) });

@@ -27,7 +27,7 @@ export function canonicalRoles(roles: readonly string[]): Role[] {
 }
 
 /** The public shape of a user: never the password hash. */
-export function mapUser(user: User): UserResponse {
+export function mapUser(user: Pick<User, 'id' | 'email' | 'name' | 'roles' | 'createdAt'>): UserResponse {
   return {
     id: user.id,
     email: user.email,

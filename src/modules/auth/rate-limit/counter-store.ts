@@ -1,3 +1,5 @@
+import { type Lease, leaseSize } from './lease-limiter.js';
+
 /** A fixed-window tally. */
 export interface Tally {
   /** Increments in the current window (including this one, for `add`). */
@@ -13,6 +15,11 @@ export interface Tally {
 export interface CounterStore {
   /** Adds one; the window starts at the first increment and lasts `windowMs`. */
   add(key: string, windowMs: number): Promise<Tally>;
+  /**
+   * Reserves a lease of slots against `limit` (see LeaseLimiter): adds leaseSize(limit, count) at once,
+   * starting the window on the first increment; returns the counter after it and the lease size.
+   */
+  lease(key: string, limit: number, windowMs: number): Promise<Lease>;
   /** Reads without changing. */
   peek(key: string): Promise<Tally>;
   reset(key: string): Promise<void>;
@@ -41,6 +48,19 @@ export class MemoryCounterStore implements CounterStore {
     }
     entry.count += 1;
     return { count: entry.count, ttlMs: entry.resetAt - now };
+  }
+
+  async lease(key: string, limit: number, windowMs: number): Promise<Lease> {
+    const now = this.now();
+    let entry = this.live(key, now);
+    if (!entry) {
+      if (this.entries.size >= MAX_ENTRIES) this.sweep(now);
+      entry = { count: 0, resetAt: now + windowMs };
+      this.entries.set(key, entry);
+    }
+    const granted = leaseSize(limit, entry.count);
+    entry.count += granted;
+    return { count: entry.count, granted, ttlMs: entry.resetAt - now };
   }
 
   async peek(key: string): Promise<Tally> {

@@ -42,13 +42,13 @@ export class RateLimitGuard implements CanActivate {
     const reply = http.getResponse<FastifyReply>();
 
     const limit = this.config.rateLimit.perMinute;
-    const client = await this.store.add(`global:${this.clientOf(req)}`, MINUTE_MS);
+    const client = await this.store.admit(`global:${this.clientOf(req)}`, limit, MINUTE_MS);
     void reply.headers({
       'x-ratelimit-limit': limit,
-      'x-ratelimit-remaining': Math.max(0, limit - client.count),
+      'x-ratelimit-remaining': client.remaining,
       'x-ratelimit-reset': Math.ceil(client.ttlMs / 1000),
     });
-    if (client.count > limit) throw rateLimited(client.ttlMs / 1000);
+    if (!client.allowed) throw rateLimited(client.ttlMs / 1000);
 
     if (this.reflector.getAllAndOverride<boolean | undefined>(LOGIN_RATE_LIMIT, targets)) {
       const ip = await this.store.add(`login:ip:${req.ip}`, MINUTE_MS);

@@ -3,6 +3,7 @@ import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
 import { REDIS_CLIENT, type RedisClient } from '../../../infrastructure/cache/redis-client.js';
 import { withTimeout } from '../../../infrastructure/cache/with-timeout.js';
 import { type CounterStore, MemoryCounterStore, type Tally } from './counter-store.js';
+import { type Admission, type Lease, LeaseLimiter } from './lease-limiter.js';
 import { RedisCounterStore } from './redis-counter-store.js';
 
 /**
@@ -16,6 +17,8 @@ export class RateLimitStore implements CounterStore {
   private readonly redisStore: RedisCounterStore;
   readonly memory = new MemoryCounterStore();
   private degraded = false;
+  /** The global per-client budget, admitted from leases (see LeaseLimiter for the bounds). */
+  private readonly limiter = new LeaseLimiter((key, limit, windowMs) => this.lease(key, limit, windowMs));
 
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
@@ -26,6 +29,19 @@ export class RateLimitStore implements CounterStore {
 
   add(key: string, windowMs: number): Promise<Tally> {
     return this.attempt((store) => store.add(key, windowMs));
+  }
+
+  lease(key: string, limit: number, windowMs: number): Promise<Lease> {
+    return this.attempt((store) => store.lease(key, limit, windowMs));
+  }
+
+  /**
+   * One request against a high-volume budget (the global per-client limit): usually decided in memory
+   * from a lease of slots reserved in the shared counter, so most requests make no Redis call. Exact
+   * counts (failed logins, login attempts per IP) use add()/peek() instead.
+   */
+  admit(key: string, limit: number, windowMs: number): Promise<Admission> {
+    return this.limiter.admit(key, limit, windowMs);
   }
 
   peek(key: string): Promise<Tally> {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RedisClient } from '../../../infrastructure/cache/redis-client.js';
 import type { CounterStore, Tally } from './counter-store.js';
+import { LEASE_DIVISOR, type Lease, MAX_LEASE } from './lease-limiter.js';
 
 /** KEYS[1] counter; ARGV[1] window ms. INCR, and start the window on the first increment; {count, ttlMs}. */
 const ADD = `
@@ -13,6 +14,25 @@ end
 return {count, ttl}`;
 const ADD_SHA = createHash('sha1').update(ADD).digest('hex');
 
+/**
+ * KEYS[1] counter; ARGV[1] window ms, ARGV[2] limit, ARGV[3] divisor, ARGV[4] max lease. Adds a lease
+ * of max(1, min(max, floor((limit − count) / divisor))) slots (leaseSize() in lease-limiter.ts) and
+ * starts the window on the first increment; {count after, granted, ttlMs}.
+ */
+const LEASE = `
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+local granted = math.floor((tonumber(ARGV[2]) - current) / tonumber(ARGV[3]))
+if granted > tonumber(ARGV[4]) then granted = tonumber(ARGV[4]) end
+if granted < 1 then granted = 1 end
+local count = redis.call('INCRBY', KEYS[1], granted)
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {count, granted, ttl}`;
+const LEASE_SHA = createHash('sha1').update(LEASE).digest('hex');
+
 /** Counters in Redis, shared by every instance; an increment is one atomic Lua script (EVALSHA). */
 export class RedisCounterStore implements CounterStore {
   constructor(
@@ -21,16 +41,27 @@ export class RedisCounterStore implements CounterStore {
   ) {}
 
   async add(key: string, windowMs: number): Promise<Tally> {
-    const options = { keys: [this.prefix + key], arguments: [String(windowMs)] };
-    let reply: unknown;
-    try {
-      reply = await this.redis.evalSha(ADD_SHA, options);
-    } catch (error) {
-      if (!String((error as Error).message).includes('NOSCRIPT')) throw error;
-      reply = await this.redis.eval(ADD, options);
-    }
+    const reply = await this.script(ADD, ADD_SHA, { keys: [this.prefix + key], arguments: [String(windowMs)] });
     const [count, ttlMs] = reply as [number, number];
     return { count, ttlMs };
+  }
+
+  async lease(key: string, limit: number, windowMs: number): Promise<Lease> {
+    const reply = await this.script(LEASE, LEASE_SHA, {
+      keys: [this.prefix + key],
+      arguments: [String(windowMs), String(limit), String(LEASE_DIVISOR), String(MAX_LEASE)],
+    });
+    const [count, granted, ttlMs] = reply as [number, number, number];
+    return { count, granted, ttlMs };
+  }
+
+  private async script(source: string, sha: string, options: { keys: string[]; arguments: string[] }) {
+    try {
+      return await this.redis.evalSha(sha, options);
+    } catch (error) {
+      if (!String((error as Error).message).includes('NOSCRIPT')) throw error;
+      return this.redis.eval(source, options);
+    }
   }
 
   async peek(key: string): Promise<Tally> {

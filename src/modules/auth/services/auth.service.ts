@@ -104,7 +104,7 @@ export class AuthService {
   }
 
   async me(actor: AuthenticatedActor): Promise<UserResponse> {
-    const user = await this.users.findById(actor.id);
+    const user = await this.users.findProfile(actor.id);
     if (!user) throw unauthorized('The account no longer exists');
     return mapUser(user);
   }

@@ -6,15 +6,40 @@ import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 256;
 
+/** At most `max` tasks at once; the others wait in arrival order. */
+class Gate {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly max: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
+  }
+}
+
 /**
- * argon2id hashing. The argon2 addon runs hash/verify on the libuv thread pool, so a login storm
- * queues on the pool (UV_THREADPOOL_SIZE, default 4) instead of blocking the event loop.
+ * argon2id hashing. The argon2 addon runs hash/verify on the libuv thread pool, off the event loop;
+ * at most ARGON2_MAX_CONCURRENT run at once (default: CPUs − 1), so a login storm queues here
+ * instead of taking every core (and the thread pool, which file writes of the logs also use) from
+ * the requests being served. Login throughput is CPU-bound either way.
  */
 @Injectable()
 export class PasswordService {
   private dummy?: Promise<string>;
+  private readonly gate: Gate;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    this.gate = new Gate(config.auth.argon2MaxConcurrent);
+  }
 
   private get options() {
     const { argon2MemoryKiB, argon2TimeCost, argon2Parallelism } = this.config.auth;
@@ -27,7 +52,7 @@ export class PasswordService {
   }
 
   hash(password: string): Promise<string> {
-    return argon2.hash(password, this.options);
+    return this.gate.run(() => argon2.hash(password, this.options));
   }
 
   /**
@@ -38,7 +63,7 @@ export class PasswordService {
     const usable = hash !== undefined && hash.startsWith('$argon2');
     const target = usable ? hash : await this.dummyHash();
     try {
-      const ok = await argon2.verify(target, password);
+      const ok = await this.gate.run(() => argon2.verify(target, password));
       return usable && ok;
     } catch {
       return false;

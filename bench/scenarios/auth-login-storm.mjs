@@ -1,0 +1,32 @@
+// 50 concurrent logins (argon2id with the production parameters) in the background while a light
+// probe measures GET /health/live; the baseline is the same probe on the idle service.
+import { BENCH_PASSWORD, mapLimit, registerCustomer } from '../lib/fixtures.mjs';
+
+const USERS = 50;
+
+export default {
+  name: 'auth-login-storm',
+  description: `\`GET /health/live\` (8 connections) while ${USERS} connections log in (\`POST /api/v1/auth/login\`, ${USERS} users, production argon2 parameters), against the same probe on the idle service. Target: p99 under 3× idle.`,
+  target: 'service',
+  connections: 8,
+  async setup(ctx) {
+    const users = await mapLimit(
+      Array.from({ length: USERS }, (_, i) => i),
+      4,
+      () => registerCustomer(ctx, 'storm'),
+    );
+    return { emails: users.map((u) => u.email) };
+  },
+  request: { method: 'GET', path: '/health/live' },
+  background: (s) => ({
+    connections: USERS,
+    requests: s.emails.map((email) => ({
+      method: 'POST',
+      path: '/api/v1/auth/login',
+      body: { email, password: BENCH_PASSWORD },
+    })),
+  }),
+  backgroundOnReferences: false,
+  baseline: { server: 'service', label: 'idle GET /health/live', request: { method: 'GET', path: '/health/live' } },
+  targets: { maxP99Ratio: 3, maxNon2xx: 0, maxBackgroundNon2xx: 0 },
+};
