@@ -1,0 +1,79 @@
+// Audit chain verify over 100,000 events: time and memory (the requirement: verify walks the chain in
+// batches, so memory stays bounded by one batch). Seeds 100,000 events (multi-row INSERT), seals them
+// (one full pass), then times `AuditVerifierService.verify()` while sampling heap and RSS every 5 ms.
+// Checks: ok = true and checked = 100,000.
+//   node --expose-gc bench/measurements/audit-verify.mjs   (after `npm run build`; bench/run.mjs runs it)
+import { v7 } from 'uuid';
+import { DataSource } from 'typeorm';
+import { dist, memorySampler, progress, runMeasurement, seconds, startApp } from '../lib/measurement.mjs';
+
+const EVENTS = 100_000;
+const PER_INSERT = 5_000;
+
+await runMeasurement('audit-verify', async (target) => {
+  const [{ AuditSealerService }, { AuditVerifierService }] = await Promise.all([
+    dist('src/modules/audit/services/audit-sealer.service.js'),
+    dist('src/modules/audit/services/audit-verifier.service.js'),
+  ]);
+  const app = await startApp(target);
+  try {
+    const ds = app.get(DataSource);
+    let started = process.hrtime.bigint();
+    const start0 = Date.now() - EVENTS;
+    for (let offset = 0; offset < EVENTS; offset += PER_INSERT) {
+      const rows = [];
+      for (let i = offset; i < offset + PER_INSERT; i++) {
+        const ms = start0 + i;
+        rows.push([
+          v7({ msecs: ms }),
+          new Date(ms),
+          `01900000-0000-7000-8000-${String(i % 100).padStart(12, '0')}`,
+          'bench.event',
+          'bench',
+          `entity-${i % 1000}`,
+          `req-${i}`,
+          '10.0.0.1',
+          'success',
+          JSON.stringify({ name: { from: `old ${i}`, to: `new ${i}` }, quantity: i % 17 }),
+        ]);
+      }
+      await ds.query(
+        'INSERT INTO audit_events (id, occurred_at, actor_id, action, entity_type, entity_id, request_id, ip, outcome, changes) VALUES ?',
+        [rows],
+      );
+    }
+    const seedSeconds = seconds(started);
+    progress(`audit-verify: seeded ${EVENTS} events in ${seedSeconds.toFixed(1)} s`);
+
+    globalThis.gc?.();
+    started = process.hrtime.bigint();
+    const sealed = await app.get(AuditSealerService).sealPending({ full: true });
+    const sealSeconds = seconds(started);
+    progress(`audit-verify: sealed ${sealed} events (one full pass) in ${sealSeconds.toFixed(1)} s`);
+
+    const sampler = memorySampler();
+    started = process.hrtime.bigint();
+    const result = await app.get(AuditVerifierService).verify();
+    const took = seconds(started);
+    const memory = sampler.stop();
+    return {
+      count: EVENTS,
+      seconds: Math.round(took * 100) / 100,
+      perSecond: Math.round(result.checked / took),
+      ...memory,
+      seedSeconds: Math.round(seedSeconds * 10) / 10,
+      sealSeconds: Math.round(sealSeconds * 10) / 10,
+      target: null,
+      detail:
+        `verify over ${EVENTS} sealed events: heap +${memory.heapPeakDeltaMB} MB peak over ${memory.heapBeforeMB} MB, ` +
+        `RSS ${memory.rssBeforeMB} → ${memory.rssPeakMB} MB peak${memory.gcExposed ? '' : ' (no --expose-gc: baseline not after a GC)'}; ` +
+        `seal pass ${sealSeconds.toFixed(1)} s`,
+      checks: [
+        { what: `ok = true (${result.ok})`, ok: result.ok === true },
+        { what: `checked = ${EVENTS} (${result.checked})`, ok: result.checked === EVENTS },
+      ],
+    };
+  } finally {
+    await app.close();
+  }
+});
