@@ -1,8 +1,10 @@
 // `npm run bench`: builds the service, starts it and the baseline servers, runs every scenario in
-// bench/scenarios/ as interleaved pairs (baseline, service, baseline, service, …), and writes
+// bench/scenarios/ as interleaved pairs (baseline, service, baseline, service, …), then every
+// measurement in bench/measurements/ (one child process each), and writes
 // bench/results/<timestamp>.json, bench/RESULTS.md and bench/latency.svg. See bench/README.md.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, openSync, closeSync, writeFileSync } from 'node:fs';
+import { mkdirSync, openSync, closeSync, readdirSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
@@ -228,19 +230,93 @@ async function runRamp(scenario, participant) {
   };
 }
 
+const MEASUREMENTS_DIR = path.join(settings.root, 'bench', 'measurements');
+const MEASUREMENT_TIMEOUT_MS = 900_000;
+
+/** bench/measurements/<name>.mjs → name (BENCH_ONLY uses it). */
+function loadMeasurements() {
+  return readdirSync(MEASUREMENTS_DIR)
+    .filter((f) => f.endsWith('.mjs'))
+    .sort()
+    .map((f) => ({ name: f.slice(0, -'.mjs'.length), file: path.join(MEASUREMENTS_DIR, f) }));
+}
+
+/**
+ * Runs one measurement script pinned like the servers (with --expose-gc, for its memory baseline),
+ * relays its progress (stderr), and parses the one JSON line it prints on stdout. It passes when it
+ * exited 0 (its own checks held) and met its target, if it has one.
+ */
+async function runMeasurement(m) {
+  const child = spawnNode(['--expose-gc', m.file], {
+    cpu: pinning?.server,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: 'production',
+      BENCH_DATABASE_URL: settings.databaseUrl,
+      BENCH_REDIS_URL: settings.redisUrl,
+    },
+    label: m.name,
+  });
+  child.stdin.end();
+  let stdout = '';
+  let stderrTail = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (d) => {
+    stderrTail = (stderrTail + d).slice(-4000);
+    for (const l of d.split('\n').filter(Boolean)) log(`    ${l}`);
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), MEASUREMENT_TIMEOUT_MS);
+  const [exitCode, signal] = await once(child, 'exit');
+  clearTimeout(timer);
+  const lastLine = stdout.trim().split('\n').at(-1) ?? '';
+  let figures;
+  try {
+    figures = JSON.parse(lastLine);
+  } catch {
+    figures = {
+      name: m.name,
+      error: `no JSON result line (exit ${exitCode ?? signal}): ${stderrTail.trim().split('\n').at(-1) ?? ''}`,
+    };
+  }
+  const checksOk = exitCode === 0 && figures.ok !== false && !figures.error;
+  const pass = checksOk && (figures.target?.pass ?? true);
+  return { ...figures, name: m.name, exitCode, signal, checksOk, pass };
+}
+
+function measurementLine(r) {
+  const target = r.target ? `target ${r.target.description}: ${r.target.pass ? 'PASS' : 'FAIL'}` : 'no target';
+  const failedChecks = (r.checks ?? []).filter((c) => !c.ok).map((c) => c.what);
+  const checks = r.error
+    ? `FAILED: ${r.error}`
+    : r.checksOk
+      ? 'checks ok'
+      : `checks FAILED${failedChecks.length > 0 ? `: ${failedChecks.join('; ')}` : ` (exit ${r.exitCode ?? r.signal})`}`;
+  return `  ${r.name}: ${r.figures ?? 'no figures'}; ${target}; ${checks}`;
+}
+
 const urls = {};
 const pids = {};
 
 async function main() {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const all = await loadScenarios(path.join(settings.root, 'bench', 'scenarios'));
+  const measurements = loadMeasurements();
+  for (const m of measurements)
+    if (all.has(m.name)) throw new Error(`"${m.name}" is both a scenario and a measurement: rename one`);
   for (const name of settings.only)
-    if (!all.has(name)) throw new Error(`BENCH_ONLY: unknown scenario "${name}" (have: ${[...all.keys()].join(', ')})`);
-  const selected = [...all.values()].filter((s) => settings.only.length === 0 || settings.only.includes(s.name));
+    if (!all.has(name) && !measurements.some((m) => m.name === name))
+      throw new Error(
+        `BENCH_ONLY: unknown scenario or measurement "${name}" (scenarios: ${[...all.keys()].join(', ')}; measurements: ${measurements.map((m) => m.name).join(', ')})`,
+      );
+  const chosen = (name) => settings.only.length === 0 || settings.only.includes(name);
+  const selected = [...all.values()].filter((s) => chosen(s.name));
+  const selectedMeasurements = measurements.filter((m) => chosen(m.name));
   const needed = serversNeeded(selected, all);
 
   log(
-    `bench: ${selected.length} scenario(s), ${settings.pairs} pairs × ${settings.durationSeconds} s (+${settings.warmupSeconds} s warm-up), ${settings.connections} connections`,
+    `bench: ${selected.length} scenario(s), ${settings.pairs} pairs × ${settings.durationSeconds} s (+${settings.warmupSeconds} s warm-up), ${settings.connections} connections; ${selectedMeasurements.length} measurement(s)`,
   );
   log(
     pinning
@@ -249,7 +325,8 @@ async function main() {
   );
 
   const services = [...needed].filter(isService);
-  if (services.length > 0 && settings.build) {
+  // Measurements import the built app from dist/ too.
+  if ((services.length > 0 || selectedMeasurements.length > 0) && settings.build) {
     log('  building the service (npm run build)…');
     const build = spawnSync('npm', ['run', 'build'], {
       cwd: settings.root,
@@ -319,6 +396,18 @@ async function main() {
     scenarioResults.push(summary);
   }
 
+  // Measurements run after the scenarios, with the servers stopped: each is its own process on its own
+  // scratch database, pinned to the servers' CPU.
+  await stopAll(5000);
+  const measurementResults = [];
+  for (const m of selectedMeasurements) {
+    checkInterrupted();
+    log(`\nmeasurement ${m.name}`);
+    const result = await runMeasurement(m);
+    log(measurementLine(result));
+    measurementResults.push(result);
+  }
+
   const cpus = os.cpus();
   const report = {
     date: new Date().toISOString(),
@@ -342,6 +431,7 @@ async function main() {
     },
     servers: Object.fromEntries([...needed].map((n) => [n, SERVERS[n].description])),
     scenarios: scenarioResults,
+    measurements: measurementResults,
   };
   const jsonFile = path.join(RESULTS_DIR, `${stamp}.json`);
   writeFileSync(jsonFile, JSON.stringify(report, null, 2) + '\n');
@@ -352,7 +442,10 @@ async function main() {
   } else {
     log('RESULTS.md and latency.svg left as they were (subset run or BENCH_REPORT=0)');
   }
-  const failed = scenarioResults.filter((s) => s.verdict && !s.verdict.pass).map((s) => s.name);
+  const failed = [
+    ...scenarioResults.filter((s) => s.verdict && !s.verdict.pass).map((s) => s.name),
+    ...measurementResults.filter((r) => !r.pass).map((r) => r.name),
+  ];
   if (failed.length > 0) log(`targets missed: ${failed.join(', ')}`);
 }
 

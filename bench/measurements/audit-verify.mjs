@@ -63,6 +63,7 @@ await runMeasurement('audit-verify', async (target) => {
       ...memory,
       seedSeconds: Math.round(seedSeconds * 10) / 10,
       sealSeconds: Math.round(sealSeconds * 10) / 10,
+      figures: `${EVENTS} events in ${took.toFixed(2)} s (${Math.round(result.checked / took)}/s), heap +${memory.heapPeakDeltaMB} MB peak`,
       target: null,
       detail:
         `verify over ${EVENTS} sealed events: heap +${memory.heapPeakDeltaMB} MB peak over ${memory.heapBeforeMB} MB, ` +

@@ -49,6 +49,7 @@ await runMeasurement('renewals', async (target) => {
       count: COUNT,
       seconds: Math.round(took * 100) / 100,
       perSecond: Math.round(perSecond),
+      figures: `${COUNT} in ${took.toFixed(2)} s = ${Math.round(perSecond)} renewals/s`,
       target: { description: `≥ ${MIN_PER_SECOND} renewals/s`, pass: perSecond >= MIN_PER_SECOND },
       detail:
         `one RenewalService.run over ${COUNT} due subscriptions, batch ${batchSize}: ` +
