@@ -67,6 +67,35 @@ function scenarioTable(s) {
   return `### ${s.name}\n\n${s.description}\n\n${head}\n${rows.join('\n')}\n\n${verdict}${perPair}\n`;
 }
 
+const cell = (text) =>
+  String(text ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\n/g, ' ');
+
+/** Measurements (bench/measurements/): one row each; PASS needs its own checks and its target (if any). */
+function measurementsSection(measurements) {
+  if (!measurements?.length) return '';
+  const head = '| measurement | figures | target | result | detail |\n|---|---|---|---|---|';
+  const rows = measurements.map((r) => {
+    const target = r.target ? `${r.target.description} — ${r.target.pass ? 'met' : '**missed**'}` : '_none_';
+    const failed = (r.checks ?? []).filter((c) => !c.ok).map((c) => c.what);
+    let why = '';
+    if (r.error) why = ` (${r.error})`;
+    else if (!r.checksOk) why = ` (check failed${failed.length > 0 ? `: ${failed.join('; ')}` : ''})`;
+    const detail = [r.detail, r.checksOk ? `checks: ${(r.checks ?? []).map((c) => c.what).join('; ')}` : '']
+      .filter(Boolean)
+      .join('. ');
+    return `| ${r.name} | ${cell(r.figures ?? 'n/a')} | ${cell(target)} | **${r.pass ? 'PASS' : 'FAIL'}**${cell(why)} | ${cell(detail)} |`;
+  });
+  return `## Measurements
+
+One run each (\`bench/measurements/\`, after the scenarios, servers stopped; its own process pinned to the servers' CPU, its own scratch database). PASS means its correctness checks held and it met its target, if it has one. Absolute figures: they move with the machine's load (see the load average above).
+
+${head}
+${rows.join('\n')}
+`;
+}
+
 export function renderMarkdown(report) {
   const { machine: m, settings: st } = report;
   const pin = st.pinning
@@ -99,7 +128,7 @@ How to add a scenario, the settings, and what profiling found: [bench/README.md]
 
 ## Results
 
-${report.scenarios.map(scenarioTable).join('\n')}`;
+${report.scenarios.map(scenarioTable).join('\n')}${report.measurements?.length ? `\n${measurementsSection(report.measurements)}` : ''}`;
 }
 
 export async function renderSvg(report) {
