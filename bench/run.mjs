@@ -7,7 +7,7 @@ import { mkdirSync, openSync, closeSync, readdirSync, writeFileSync } from 'node
 import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
-import mysql from 'mysql2/promise';
+import { dropBenchDatabase } from './lib/database.mjs';
 import { freePort, killAllNow, pinning, spawnNode, stopAll, waitForHttp } from './lib/children.mjs';
 import { measure } from './lib/load.mjs';
 import { writeReport } from './lib/report.mjs';
@@ -36,25 +36,6 @@ process.on('exit', killAllNow);
 
 function checkInterrupted() {
   if (interrupted) throw new Error('interrupted');
-}
-
-async function resetDatabase() {
-  const url = new URL(settings.databaseUrl);
-  const database = url.pathname.slice(1);
-  if (!/^\w*bench\w*$/.test(database))
-    throw new Error(`refusing to reset "${database}": the bench database name must contain "bench"`);
-  const conn = await mysql.createConnection({
-    host: url.hostname,
-    port: Number(url.port || 3306),
-    user: decodeURIComponent(url.username || 'root'),
-    password: decodeURIComponent(url.password),
-    connectTimeout: 5000,
-  });
-  try {
-    await conn.query(`DROP DATABASE IF EXISTS \`${database}\``);
-  } finally {
-    await conn.end();
-  }
 }
 
 async function startServer(name) {
@@ -335,7 +316,8 @@ async function main() {
     });
     if (build.status !== 0) throw new Error(`npm run build failed (status ${build.status})`);
   }
-  if (!settings.keepDatabase && (services.length > 0 || needed.has('fastify-mysql'))) await resetDatabase();
+  if (!settings.keepDatabase && (services.length > 0 || needed.has('fastify-mysql')))
+    await dropBenchDatabase(settings.databaseUrl);
 
   // The service first (it runs the migrations and creates the bootstrap admin), then its variants, then the rest.
   const order = [...needed].sort((a, b) => rank(a) - rank(b));
@@ -365,6 +347,7 @@ async function main() {
           settings,
           serverPid: pids[p.server],
           connections: p.connections,
+          rate: p.rate,
           background: p.background,
         });
         runs[i].push(result);

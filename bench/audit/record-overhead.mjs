@@ -7,7 +7,8 @@
 // as for the bench (loopback; scratch database <name>_audit_record_overhead, dropped before and after).
 import { v7 } from 'uuid';
 import { DataSource } from 'typeorm';
-import { dist, dropDatabase, scratchTarget, startApp } from '../lib/measurement.mjs';
+import { dropBenchDatabase } from '../lib/database.mjs';
+import { dist, scratchTarget, startApp } from '../lib/measurement.mjs';
 
 const target = scratchTarget('audit-record-overhead');
 const [{ TransactionService }, { AuditService }] = await Promise.all([
@@ -78,10 +79,10 @@ async function benchWrite() {
   await audited.close();
 }
 
-await dropDatabase(target);
+await dropBenchDatabase(target.databaseUrl);
 try {
   await benchWrite();
 } finally {
-  await dropDatabase(target);
+  await dropBenchDatabase(target.databaseUrl);
 }
 process.exit(0);

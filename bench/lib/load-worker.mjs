@@ -77,6 +77,7 @@ function run(duration, samples) {
       {
         url: opts.url,
         connections: opts.connections,
+        ...(opts.rate ? { overallRate: opts.rate } : {}),
         pipelining: 1,
         duration,
         timeout: opts.timeoutSeconds,

@@ -38,14 +38,15 @@ async function runWorker(opts) {
 }
 
 /**
- * One measured run (after its warm-up). `connections` overrides the setting for this run;
+ * One measured run (after its warm-up). `connections` overrides the setting for this run; `rate`
+ * (requests/s over all connections) paces it instead of sending as fast as the server answers;
  * `background` ({ url, requests, connections }) is a second load fired at the same time from its own
  * process, for the whole warm-up + measured run (e.g. logins while a probe's latency is measured):
  * its summary comes back as `result.background`. `result.warmupStatusCodes` counts the warm-up's
  * answers (scenarios that check invariants afterwards need every request that was sent).
  */
-export async function measure({ url, requests, settings, serverPid, connections, background }) {
-  const base = { url, requests, connections: connections ?? settings.connections, timeoutSeconds: 10 };
+export async function measure({ url, requests, settings, serverPid, connections, rate, background }) {
+  const base = { url, requests, connections: connections ?? settings.connections, rate, timeoutSeconds: 10 };
   const backgroundRun = background
     ? runWorker({
         url: background.url ?? url,

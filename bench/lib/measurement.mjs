@@ -5,7 +5,7 @@ import 'reflect-metadata';
 import { clearInterval, setInterval } from 'node:timers';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import mysql from 'mysql2/promise';
+import { benchDatabaseName, dropBenchDatabase } from './database.mjs';
 import { loadSettings } from './settings.mjs';
 
 const settings = loadSettings();
@@ -22,27 +22,9 @@ export const dist = (file) => import(pathToFileURL(path.join(settings.root, 'dis
  */
 export function scratchTarget(name) {
   const url = new URL(settings.databaseUrl);
-  const database = `${url.pathname.slice(1)}_${name.replace(/\W/g, '_')}`;
-  if (!/^\w*bench\w*$/.test(database) || database.length > 64)
-    throw new Error(`refusing scratch database "${database}": its name must contain "bench" (≤ 64 word characters)`);
-  url.pathname = `/${database}`;
+  url.pathname = `/${url.pathname.slice(1)}_${name.replace(/\W/g, '_')}`;
+  const database = benchDatabaseName(url.toString());
   return { database, databaseUrl: url.toString(), redisUrl: settings.redisUrl, redisKeyPrefix: `bench-${name}:` };
-}
-
-export async function dropDatabase(target) {
-  const url = new URL(target.databaseUrl);
-  const conn = await mysql.createConnection({
-    host: url.hostname,
-    port: Number(url.port || 3306),
-    user: decodeURIComponent(url.username || 'root'),
-    password: decodeURIComponent(url.password),
-    connectTimeout: 5000,
-  });
-  try {
-    await conn.query(`DROP DATABASE IF EXISTS \`${target.database}\``);
-  } finally {
-    await conn.end();
-  }
 }
 
 /** Starts the built app on the scratch database (not listening: measurements call its services directly). */
@@ -112,7 +94,7 @@ export async function runMeasurement(name, measure) {
   const target = scratchTarget(name);
   let result;
   try {
-    await dropDatabase(target);
+    await dropBenchDatabase(target.databaseUrl);
     const figures = await measure(target);
     const checks = figures.checks ?? [];
     result = { name, ...figures, checks, ok: checks.every((c) => c.ok) };
@@ -121,7 +103,7 @@ export async function runMeasurement(name, measure) {
     result = { name, ok: false, checks: [], error: String(error.message ?? error) };
   }
   try {
-    await dropDatabase(target);
+    await dropBenchDatabase(target.databaseUrl);
   } catch (error) {
     progress(`could not drop ${target.database}: ${error.message}`);
   }

@@ -16,6 +16,7 @@
 //   compare      optional list of further references (same forms), reported without a target
 //   targets      optional { minRatio, maxP99Ratio, maxNon2xx = 0 } against `baseline`
 //   connections  optional: connections for this scenario's runs (default BENCH_CONNECTIONS)
+//   rate         optional: requests/s over all connections (paced load; default: as fast as answered)
 //   background   optional (state) => { requests, connections? }: load fired at the target at the same
 //                time as every run of this scenario and its references (see lib/load.mjs)
 //   ramp         optional list of connection counts: instead of pairs, one run per count on the
@@ -164,6 +165,7 @@ async function prepare(scenario, urls, runId, log) {
     };
   }
   if (scenario.connections) prepared.connections = scenario.connections;
+  if (scenario.rate) prepared.rate = scenario.rate;
   return prepared;
 }
 
@@ -201,6 +203,7 @@ export async function participantsOf(scenario, all, urls, runId, log) {
   // scenario says so (`backgroundOnReferences: false`, e.g. an idle baseline).
   for (const p of participants.slice(0, -1)) {
     p.connections ??= subject.connections;
+    p.rate ??= subject.rate;
     if (scenario.backgroundOnReferences !== false && subject.background) p.background ??= subject.background;
   }
   return participants;
