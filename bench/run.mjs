@@ -337,8 +337,9 @@ async function main() {
       continue;
     }
     const runs = participants.map(() => []);
-    for (let pair = 0; pair < settings.pairs; pair++) {
-      log(`  pair ${pair + 1}/${settings.pairs}`);
+    const pairs = Math.max(settings.pairs, scenario.minPairs ?? 0);
+    for (let pair = 0; pair < pairs; pair++) {
+      log(`  pair ${pair + 1}/${pairs}`);
       for (const [i, p] of participants.entries()) {
         checkInterrupted();
         const result = await measure({

@@ -27,5 +27,8 @@ export default {
   },
   request: patch,
   baseline: { server: 'service-noaudit', label: 'same PATCH, AUDIT_RECORDING=false', request: patch },
+  // Write throughput depends on MySQL, which is not pinned and shares both CPUs: single pairs swing
+  // from 0.5× to 1.2×, so this scenario takes the median of more of them.
+  minPairs: 5,
   targets: { minRatio: 0.85, maxNon2xx: 0 },
 };
