@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
+import { leanQuery, leanStatement } from '../src/infrastructure/database/lean-query.js';
 import { TransactionService } from '../src/infrastructure/database/transaction.service.js';
 import { ProbeModule } from './support/probe.module.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -52,6 +53,36 @@ describe('database layer', () => {
     await t.dataSource.query('SELECT SLEEP(0.1)');
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(logLines.some((line) => /slow query \(\d+ ms > 50 ms\): SELECT SLEEP/.test(line))).toBe(true);
+  });
+
+  it('sends a lean statement through the transaction it is given: it rolls back with it', async () => {
+    const transactions = t.app.get(TransactionService);
+    await expect(
+      transactions.run(async (manager) => {
+        await leanStatement(manager, 'UPDATE probe_counters SET value = value + 100 WHERE id = ?', [1]);
+        const [inside] = await leanQuery<{ value: number }>(
+          manager,
+          'SELECT value FROM probe_counters WHERE id = 1',
+          [],
+        );
+        expect(Number(inside.value)).toBeGreaterThanOrEqual(100); // seen by its own transaction
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    const [after] = await leanQuery<{ value: number }>(
+      t.dataSource,
+      'SELECT value FROM probe_counters WHERE id = 1',
+      [],
+    );
+    expect(Number(after.value)).toBeLessThan(100);
+  });
+
+  it('logs slow lean statements too', async () => {
+    await leanQuery(t.dataSource, 'SELECT SLEEP(0.1) AS lean_probe', []);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(
+      logLines.some((line) => /slow query \(\d+ ms > 50 ms\): SELECT SLEEP\(0\.1\) AS lean_probe/.test(line)),
+    ).toBe(true);
   });
 
   it('answers 503 instead of hanging when the pool stays saturated', async () => {

@@ -28,6 +28,9 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
     maxQueryExecutionTime: db.slowQueryMs,
     subscribers: [QueryObserver],
     logger: new TypeOrmLogger(db.slowQueryMs),
+    // mysql2 otherwise captures a stack trace for every statement (to decorate a possible error):
+    // profiled at ~5 % of a write request's CPU. TypeORM's QueryFailedError still says which statement failed.
+    trace: false,
     extra: {
       // Bounded wait queue: under overload a request fails fast (503) instead of piling up.
       queueLimit: db.poolSize * 50,

@@ -9,7 +9,8 @@ const PRODUCT_COLUMNS = `p.id, p.sku, p.name, p.description, p.price_cents, p.cu
   p.created_at, p.updated_at, s.on_hand, s.reserved`;
 
 /** The hot path: one primary-key join, fixed SQL, no entity hydration. */
-const BY_ID_SQL = `SELECT ${PRODUCT_COLUMNS} FROM products p JOIN stock_levels s ON s.product_id = p.id WHERE p.id = ?`;
+/** Exported for the EXPLAIN test: it is sent through leanQuery, which TypeORM subscribers do not see. */
+export const PRODUCT_BY_ID_SQL = `SELECT ${PRODUCT_COLUMNS} FROM products p JOIN stock_levels s ON s.product_id = p.id WHERE p.id = ?`;
 
 export interface ProductListFilter {
   limit: number;
@@ -34,12 +35,10 @@ const FIELD_COLUMNS: Record<keyof ProductFields, string> = {
 export class ProductRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Outside a transaction (the cold catalogue read) this bypasses TypeORM's QueryRunner: see leanQuery. */
+  /** The hottest read (cold catalogue read, and after every change): bypasses TypeORM's QueryRunner, see leanQuery. */
   async findRowById(id: string, manager?: EntityManager): Promise<ProductRow | undefined> {
-    const rows = manager
-      ? ((await manager.query(BY_ID_SQL, [id])) as ProductRow[])
-      : await leanQuery<ProductRow>(this.dataSource, BY_ID_SQL, [id]);
-    return rows[0];
+    const [row] = await leanQuery<ProductRow>(manager ?? this.dataSource, PRODUCT_BY_ID_SQL, [id]);
+    return row;
   }
 
   /** A keyset page in id order (time-ordered ids: newest last), optionally only (in)active products. */
