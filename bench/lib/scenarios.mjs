@@ -17,7 +17,7 @@
 //   targets      optional { minRatio, maxP99Ratio, maxNon2xx = 0 } against `baseline`
 //   connections  optional: connections for this scenario's runs (default BENCH_CONNECTIONS)
 //   minPairs     optional: at least this many pairs whatever BENCH_PAIRS says (noisy scenarios)
-//   rate         optional: requests/s over all connections (paced load; default: as fast as answered)
+//   rate         optional: requests/s over all connections (autocannon quota per second; default: as fast as answered)
 //   background   optional (state) => { requests, connections? }: load fired at the target at the same
 //                time as every run of this scenario and its references (see lib/load.mjs)
 //   ramp         optional list of connection counts: instead of pairs, one run per count on the

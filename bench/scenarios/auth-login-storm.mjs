@@ -1,9 +1,10 @@
-// 50 concurrent logins (argon2id with the production parameters) in the background while a paced
+// 50 concurrent logins (argon2id with the production parameters) in the background while a rate-limited
 // probe measures GET /health/live; the baseline is the same probe on the idle service. The probe is
-// paced (PROBE_RATE requests/s): a probe sent as fast as the server answers would itself saturate the
-// event loop, and on the one CPU the bench gives the server, the hashing thread and a saturated loop
-// simply share that CPU, which measures the OS's time-slicing rather than whether hashing blocks the
-// loop. Paced, a request waits only if the loop is busy when it arrives.
+// rate-limited (PROBE_RATE requests/s): a probe sent as fast as the server answers would itself
+// saturate the event loop, and on the one CPU the bench gives the server, the hashing thread and a
+// saturated loop simply share that CPU, which measures the OS's time-slicing rather than whether
+// hashing blocks the loop. (autocannon's rate is a quota per connection and second: each connection
+// sends its share back to back at the start of every second, then waits — bursts, in both runs.)
 import { BENCH_PASSWORD, mapLimit, registerCustomer } from '../lib/fixtures.mjs';
 
 const USERS = 50;
@@ -11,7 +12,7 @@ const PROBE_RATE = 500;
 
 export default {
   name: 'auth-login-storm',
-  description: `\`GET /health/live\` (8 connections, paced at ${PROBE_RATE} req/s) while ${USERS} connections log in (\`POST /api/v1/auth/login\`, ${USERS} users, production argon2 parameters), against the same probe on the idle service. Target: p99 under 3× idle.`,
+  description: `\`GET /health/live\` (8 connections, at most ${PROBE_RATE} req/s) while ${USERS} connections log in (\`POST /api/v1/auth/login\`, ${USERS} users, production argon2 parameters), against the same probe on the idle service. Target: p99 under 3× idle.`,
   target: 'service',
   connections: 8,
   rate: PROBE_RATE,
