@@ -8,8 +8,10 @@ import { affectedRows, likePrefix } from './affected-rows.js';
 const PRODUCT_COLUMNS = `p.id, p.sku, p.name, p.description, p.price_cents, p.currency, p.active, p.version,
   p.created_at, p.updated_at, s.on_hand, s.reserved`;
 
-/** The hot path: one primary-key join, fixed SQL, no entity hydration. */
-/** Exported for the EXPLAIN test: it is sent through leanQuery, which TypeORM subscribers do not see. */
+/**
+ * The hot path: one primary-key join, fixed SQL, no entity hydration. Exported for the EXPLAIN test:
+ * it is sent through leanQuery, which TypeORM subscribers do not see.
+ */
 export const PRODUCT_BY_ID_SQL = `SELECT ${PRODUCT_COLUMNS} FROM products p JOIN stock_levels s ON s.product_id = p.id WHERE p.id = ?`;
 
 export interface ProductListFilter {
