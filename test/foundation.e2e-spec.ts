@@ -46,6 +46,8 @@ describe('HTTP pipeline', () => {
     expect(res.text).not.toContain('metric-check');
     expect(res.text).toContain('db_query_duration_seconds');
     expect(res.text).toContain('cache_events_total');
+    expect(res.text).toMatch(/^db_pool_connections{state="open"} [1-9]/m);
+    expect(res.text).toMatch(/^db_pool_connections{state="waiting"} 0/m);
     expect(res.text).toContain('nodejs_eventloop_lag_seconds');
   });
 

@@ -270,6 +270,26 @@ describe('subscriptions: plans, subscribe, cancel, change plan, entitlements, su
       await subscribe(t, user, plan.id, 'pm_card_declined').set('idempotency-key', 'sub-1').expect(422);
     });
 
+    it('the same Idempotency-Key for another subscription is another request: 422, nothing changed', async () => {
+      const user = await createUser(t);
+      const basic = await createPlan(t, admin, { priceCents: 1000 });
+      const plus = await createPlan(t, admin, { priceCents: 2000 });
+      const pro = await createPlan(t, admin, { priceCents: 3000 });
+      const first = (await subscribe(t, user, basic.id).expect(201)).body;
+      const second = (await subscribe(t, user, plus.id).expect(201)).body;
+      const changePlan = (id: string) =>
+        t
+          .http()
+          .post(`/api/v1/subscriptions/${id}/change-plan`)
+          .set(user.auth)
+          .set('idempotency-key', 'change-1')
+          .send({ planId: pro.id });
+      await changePlan(first.id).expect(200);
+      await changePlan(second.id).expect(422);
+      const after = await t.http().get(`/api/v1/subscriptions/${second.id}`).set(user.auth).expect(200);
+      expect(after.body.planId).toBe(plus.id);
+    });
+
     it('a plan with trial days starts trialing: no charge, no invoice, trialEnd set', async () => {
       const user = await createUser(t);
       const plan = await createPlan(t, admin, { trialDays: 14, features: ['trial-feature'] });

@@ -55,7 +55,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     next: CallHandler,
   ): Promise<unknown> {
     const scope = requestContext.current()?.actor?.id ?? 'anonymous';
-    const hash = requestHash(req.method, req.routeOptions.url ?? req.url, req.body);
+    // The concrete path (ids included) and query: the same key sent for another resource is another request (422).
+    const hash = requestHash(req.method, req.url, req.body);
     const claim = await this.idempotency.claim(scope, key, hash);
     if (claim.kind === 'replay') {
       void reply.header('idempotent-replayed', 'true');

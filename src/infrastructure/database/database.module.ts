@@ -1,11 +1,14 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Inject, Module, type OnModuleDestroy } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { observePool } from '../metrics/metrics.js';
 import { enforceAcquireTimeout } from './acquire-timeout.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { runMigrationsLocked } from './prepare-database.js';
 import { TransactionService } from './transaction.service.js';
+
+const STOP_POOL_METRICS = Symbol('STOP_POOL_METRICS');
 
 @Global()
 @Module({
@@ -27,7 +30,34 @@ import { TransactionService } from './transaction.service.js';
         return true;
       },
     },
+    {
+      provide: STOP_POOL_METRICS,
+      inject: [DataSource],
+      useFactory: (dataSource: DataSource) => observePool(() => poolStats(dataSource)),
+    },
   ],
   exports: [TransactionService],
 })
-export class DatabaseModule {}
+export class DatabaseModule implements OnModuleDestroy {
+  constructor(@Inject(STOP_POOL_METRICS) private readonly stopPoolMetrics: () => void) {}
+
+  onModuleDestroy(): void {
+    this.stopPoolMetrics();
+  }
+}
+
+interface MysqlPool {
+  _allConnections: { length: number };
+  _freeConnections: { length: number };
+  _connectionQueue: { length: number };
+}
+
+/** mysql2's pool has no public statistics; its three queues are the state. */
+function poolStats(dataSource: DataSource) {
+  const pool = (dataSource.driver as unknown as { pool?: MysqlPool }).pool;
+  return {
+    open: pool?._allConnections.length ?? 0,
+    idle: pool?._freeConnections.length ?? 0,
+    waiting: pool?._connectionQueue.length ?? 0,
+  };
+}

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * One registry per process. Several Nest apps in one process (tests) share it, which is why the
@@ -28,4 +28,37 @@ export const cacheEvents = new Counter({
   help: 'Cache lookups by result: hit, miss, error (an error is served as a miss)',
   labelNames: ['result'] as const,
   registers: [metricsRegistry],
+});
+
+export interface PoolStats {
+  /** Connections open (busy + idle). */
+  open: number;
+  idle: number;
+  /** Requests waiting for a connection. */
+  waiting: number;
+}
+
+const pools = new Set<() => PoolStats>();
+
+/** Reports a connection pool in db_pool_connections until the returned function is called. */
+export function observePool(stats: () => PoolStats): () => void {
+  pools.add(stats);
+  return () => pools.delete(stats);
+}
+
+new Gauge({
+  name: 'db_pool_connections',
+  help: 'MySQL connection pool: connections open, idle, and requests waiting for a connection',
+  labelNames: ['state'] as const,
+  registers: [metricsRegistry],
+  collect() {
+    const total: PoolStats = { open: 0, idle: 0, waiting: 0 };
+    for (const stats of pools) {
+      const s = stats();
+      total.open += s.open;
+      total.idle += s.idle;
+      total.waiting += s.waiting;
+    }
+    for (const state of ['open', 'idle', 'waiting'] as const) this.set({ state }, total[state]);
+  },
 });
