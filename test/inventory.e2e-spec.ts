@@ -564,6 +564,33 @@ describe('inventory API', () => {
       expect(theirs.body.id).not.toBe(first.body.id);
     });
 
+    it('honours Idempotency-Key on commit: a retried commit gets the first answer, stock moves once', async () => {
+      const product = await createProduct(t, staff, { initialStock: 5 });
+      const reservation = await t
+        .http()
+        .post('/api/v1/inventory/reservations')
+        .set(customer.auth)
+        .send({ items: [{ productId: product.id, quantity: 2 }] })
+        .expect(201);
+      const commit = () =>
+        t
+          .http()
+          .post(`/api/v1/inventory/reservations/${reservation.body.id}/commit`)
+          .set(customer.auth)
+          .set('Idempotency-Key', 'commit-once');
+      const first = await commit().expect(200);
+      const again = await commit().expect(200);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.body).toEqual(first.body);
+      expect(await stockOf(t, product.id)).toMatchObject({ onHand: 3, reserved: 0 });
+      // Without a key a second commit is a conflict: it is not pending any more.
+      await t
+        .http()
+        .post(`/api/v1/inventory/reservations/${reservation.body.id}/commit`)
+        .set(customer.auth)
+        .expect(409);
+    });
+
     it('a pending reservation past expiresAt reads as expired and cannot be committed, before any sweep', async () => {
       const product = await createProduct(t, staff, { initialStock: 2 });
       const created = await t

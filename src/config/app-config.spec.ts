@@ -40,6 +40,7 @@ describe('loadConfig', () => {
     [{ DB_MIGRATE_ON_START: 'maybe' }, /DB_MIGRATE_ON_START/],
     [{ JWT_SECRET: 'short' }, /JWT_SECRET/],
     [{ ADMIN_EMAIL: 'a@b.c' }, /ADMIN_EMAIL and ADMIN_PASSWORD/],
+    [{ ADMIN_EMAIL: 'a@b.c', ADMIN_PASSWORD: 'too short' }, /ADMIN_PASSWORD must be 12 to 256/],
     [{ CACHE_LOCAL_TTL_MS: '-1' }, /CACHE_LOCAL_TTL_MS/],
     [{ DUNNING_RETRY_HOURS: '24,12' }, /DUNNING_RETRY_HOURS/],
     [{ DUNNING_RETRY_HOURS: '24,abc' }, /DUNNING_RETRY_HOURS/],

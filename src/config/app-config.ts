@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../common/password-policy.js';
 
 /**
  * The validated configuration: the only place that reads process.env.
@@ -222,6 +223,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const adminPassword = read.optional('ADMIN_PASSWORD');
   if ((adminEmail === undefined) !== (adminPassword === undefined)) {
     throw new ConfigError('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
+  }
+  if (
+    adminPassword !== undefined &&
+    (adminPassword.length < PASSWORD_MIN_LENGTH || adminPassword.length > PASSWORD_MAX_LENGTH)
+  ) {
+    throw new ConfigError(
+      `ADMIN_PASSWORD must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters (the password policy)`,
+    );
   }
 
   return {

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { newId } from '../../../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
@@ -36,6 +36,9 @@ export class AuditService {
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.recording = config.audit.recording;
+    // Allowed so the bench can measure the recording's cost; never silent, since it turns the trail off.
+    if (!this.recording)
+      new Logger(AuditService.name).warn('AUDIT_RECORDING=false: state changes are NOT audited (bench only)');
   }
 
   async record(manager: EntityManager, entry: AuditEntry): Promise<void> {

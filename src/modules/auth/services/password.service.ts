@@ -3,9 +3,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import argon2 from 'argon2';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
 
-export const PASSWORD_MIN_LENGTH = 12;
-export const PASSWORD_MAX_LENGTH = 256;
-
 /** At most `max` tasks at once; the others wait in arrival order. */
 class Gate {
   private running = 0;

@@ -31,6 +31,7 @@ export class ReservationsController {
 
   @Post(':id/commit')
   @HttpCode(200)
+  @Idempotent()
   @ApiOkResponse({ type: ReservationResponse })
   @ApiNotFoundResponse()
   @ApiConflictResponse({ description: 'Not pending (released, expired or already committed)' })
@@ -40,6 +41,7 @@ export class ReservationsController {
 
   @Post(':id/release')
   @HttpCode(200)
+  @Idempotent()
   @ApiOkResponse({ type: ReservationResponse })
   @ApiNotFoundResponse()
   @ApiConflictResponse({ description: 'Not pending (committed, expired or already released)' })
