@@ -112,6 +112,26 @@ describe('subscriptions: plans, subscribe, cancel, change plan, entitlements, su
       expect(all.body.data.map((p: { id: string }) => p.id)).toContain(hidden.id);
     });
 
+    it('the plan list is cached per page and per kind of caller, and dropped when a plan changes', async () => {
+      const list = () => t.http().get('/api/v1/plans?limit=100').expect(200);
+      await list();
+      const warm = await list();
+      expect(warm.headers['x-query-count']).toBe('0');
+      // An admin asking for deactivated plans is another entry; anonymous callers never get it.
+      const hidden = await createPlan(t, admin, { name: 'Soon hidden' });
+      await t.http().patch(`/api/v1/plans/${hidden.id}`).set(admin.auth).send({ active: false }).expect(200);
+      const all = await t.http().get('/api/v1/plans?limit=100&includeInactive=true').set(admin.auth).expect(200);
+      expect(all.body.data.map((p: { id: string }) => p.id)).toContain(hidden.id);
+      const anonymous = await t.http().get('/api/v1/plans?limit=100&includeInactive=true').expect(200);
+      expect(anonymous.body.data.map((p: { id: string }) => p.id)).not.toContain(hidden.id);
+      // A new plan and a rename show up at once (the writes drop the list's tag after commit).
+      const added = await createPlan(t, admin, { name: 'Fresh' });
+      expect((await list()).body.data.map((p: { id: string }) => p.id)).toContain(added.id);
+      await t.http().patch(`/api/v1/plans/${added.id}`).set(admin.auth).send({ name: 'Renamed fresh' }).expect(200);
+      const renamed = (await list()).body.data.find((p: { id: string }) => p.id === added.id);
+      expect(renamed.name).toBe('Renamed fresh');
+    });
+
     it('paginates with a cursor', async () => {
       await createPlan(t, admin);
       await createPlan(t, admin);

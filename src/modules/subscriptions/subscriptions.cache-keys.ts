@@ -6,6 +6,11 @@ export const SubscriptionCacheKeys = {
   planTag: (planId: string) => `subs:plan:${planId}`,
   /** InvalidationBus namespace of the in-process entitlements cache (keyed by user id). */
   nearEntitlements: () => 'subs:entitlements',
+  /** One page of the plan catalogue (raw query values; `all` only for callers who may see deactivated plans). */
+  planPage: (query: { limit?: unknown; cursor?: unknown }, withInactive: boolean) =>
+    `subs:plans:${withInactive ? 'all' : 'active'}:${String(query.limit ?? '')}:${String(query.cursor ?? '')}`,
+  /** Tag on every plan catalogue page: any plan created or changed drops them all. */
+  plansTag: () => 'subs:plans',
   /** The admin billing summary. */
   summary: () => 'subs:billing-summary',
 } as const;

@@ -3,9 +3,11 @@ import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../../../common/auth/public.decorator.js';
 import { RequirePermission } from '../../../common/auth/require-permission.decorator.js';
 import { badRequest } from '../../../common/errors/domain-error.js';
+import { CachedGet } from '../../../infrastructure/cache/cached-get.js';
 import { requestContext } from '../../../infrastructure/http/request-context.js';
 import { CreatePlanDto, PlanListQuery, PlanPageResponse, PlanResponse, UpdatePlanDto } from '../dto/plan.dto.js';
-import { PlanService } from '../services/plan.service.js';
+import { mayListInactive, PlanService } from '../services/plan.service.js';
+import { SubscriptionCacheKeys } from '../subscriptions.cache-keys.js';
 
 @ApiTags('plans')
 @Controller('api/v1/plans')
@@ -23,6 +25,16 @@ export class PlansController {
 
   @Get()
   @Public()
+  @CachedGet({
+    key: (req) => {
+      const query = req.query as Record<string, string | undefined>;
+      return SubscriptionCacheKeys.planPage(
+        query,
+        mayListInactive(query.includeInactive === 'true', req.context.actor),
+      );
+    },
+    tags: () => [SubscriptionCacheKeys.plansTag()],
+  })
   @ApiOkResponse({ type: PlanPageResponse, description: 'Active plans' })
   list(@Query() query: PlanListQuery): Promise<PlanPageResponse> {
     return this.plans.list(query, requestContext.current()?.actor);

@@ -46,7 +46,7 @@ export class BillingCacheService {
 
   async planChanged(planId: string): Promise<void> {
     const drop = async () => {
-      await this.cache.invalidateTags(SubscriptionCacheKeys.planTag(planId));
+      await this.cache.invalidateTags(SubscriptionCacheKeys.planTag(planId), SubscriptionCacheKeys.plansTag());
       await this.cache.del(SubscriptionCacheKeys.summary());
       await this.dropNear(await this.subscriptions.liveUserIdsOfPlan(planId));
     };

@@ -69,8 +69,7 @@ export class PlanService {
 
   async list(query: PlanListQuery, actor: AuthenticatedActor | undefined): Promise<Page<PlanResponse>> {
     const limit = pageSize(query);
-    const includeInactive =
-      query.includeInactive === true && actor !== undefined && hasPermission(actor.roles, 'plans:write');
+    const includeInactive = mayListInactive(query.includeInactive === true, actor);
     const after = decodeCursor(query.cursor, 1);
     const rows = await this.plans.list({ includeInactive, afterId: after?.[0] as string | undefined, limit });
     return toPage(rows, limit, (plan) => [plan.id], mapPlan);
@@ -111,4 +110,9 @@ export class PlanService {
     await this.cache.planChanged(id);
     return mapPlan(updated);
   }
+}
+
+/** Deactivated plans are listed only when asked for, and only to callers who may change plans. */
+export function mayListInactive(asked: boolean, actor: AuthenticatedActor | undefined): boolean {
+  return asked && actor !== undefined && hasPermission(actor.roles, 'plans:write');
 }
