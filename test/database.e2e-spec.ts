@@ -110,6 +110,17 @@ describe('database layer', () => {
     const line = logLines.find((entry) => entry.includes('"reqId":"log-check"'));
     expect(line).toBeDefined();
     expect(JSON.parse(line!)).toMatchObject({ route: '/health/live', status: 200, method: 'GET', msg: 'request' });
+    expect(JSON.parse(line!).ms).toEqual(expect.any(Number));
     expect(logLines.join('\n')).not.toContain('secret-token-value');
+  });
+
+  it('answers an unexpected error with a bare 500 and logs it with the request id and the stack', async () => {
+    const res = await t.http().get('/probe/boom').set('x-request-id', 'boom-check').expect(500);
+    expect(res.text).not.toContain('something unexpected');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const line = logLines.find((entry) => entry.includes('unexpected error in request boom-check'));
+    expect(line).toBeDefined();
+    expect(JSON.parse(line!)).toMatchObject({ level: 50, msg: expect.stringContaining('GET /probe/boom') });
+    expect(line).toContain('probe: something unexpected');
   });
 });

@@ -43,6 +43,11 @@ export class ProbeController {
     return { execution, name: body.name };
   }
 
+  @Get('boom')
+  boom(): never {
+    throw new Error('probe: something unexpected');
+  }
+
   @Get('slow')
   async slow(@Query('ms') ms: string): Promise<{ waited: number }> {
     await new Promise((resolve) => setTimeout(resolve, Number(ms)));
