@@ -694,6 +694,17 @@ describe('subscriptions: plans, subscribe, cancel, change plan, entitlements, su
       expect(after.activeSubscriptions).toBe(before.activeSubscriptions + 1);
       expect(after.churnedLast30Days).toBe(mid.churnedLast30Days + 1);
       expect(after.byPlan.find((p: { planId: string }) => p.planId === yearly.id).mrrCents).toBe(1000);
+      // A subscription whose first charge never went through is not churn when it is canceled.
+      const u3 = await createUser(t);
+      const incomplete = (await subscribe(t, u3, yearly.id, 'pm_card_declined').expect(402)).body.subscriptionId;
+      await t
+        .http()
+        .post(`/api/v1/subscriptions/${incomplete}/cancel`)
+        .set(u3.auth)
+        .send({ atPeriodEnd: false })
+        .expect(200);
+      const last = (await t.http().get('/api/v1/billing/summary').set(admin.auth).expect(200)).body;
+      expect(last.churnedLast30Days).toBe(after.churnedLast30Days);
     });
   });
 });

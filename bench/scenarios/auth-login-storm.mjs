@@ -35,5 +35,7 @@ export default {
   }),
   backgroundOnReferences: false,
   baseline: { server: 'service', label: 'idle GET /health/live', request: { method: 'GET', path: '/health/live' } },
+  // A p99 of a bursty probe while a hash thread shares the CPU: single pairs range from 1.8× to 3.5×.
+  minPairs: 5,
   targets: { maxP99Ratio: 3, maxNon2xx: 0, maxBackgroundNon2xx: 0 },
 };

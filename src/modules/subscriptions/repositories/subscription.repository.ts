@@ -238,9 +238,10 @@ export class SubscriptionRepository {
   }
 
   /** Subscriptions that ended (canceled) since `since` (idx_subscriptions_canceled_at). */
+  /** Churn: subscriptions that had been paid for (activated) and were canceled since `since`. */
   async countCanceledSince(since: Date): Promise<number> {
     const [row]: { n: string | number }[] = await this.dataSource.query(
-      'SELECT COUNT(*) AS n FROM subscriptions WHERE canceled_at >= ?',
+      'SELECT COUNT(*) AS n FROM subscriptions WHERE canceled_at >= ? AND activated_at IS NOT NULL',
       [since],
     );
     return Number(row.n);
