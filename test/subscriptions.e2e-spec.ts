@@ -107,7 +107,8 @@ describe('subscriptions: plans, subscribe, cancel, change plan, entitlements, su
       const one = await t.http().get(`/api/v1/plans/${hidden.id}`).expect(200);
       expect(one.body.active).toBe(false);
       await t.http().get('/api/v1/plans/0190a0a0-0000-7000-8000-000000000000').expect(404);
-      await t.http().get('/api/v1/plans/not-a-uuid').expect(400);
+      const malformed = await t.http().get('/api/v1/plans/not-a-uuid').expect(400);
+      expect(malformed.body).toMatchObject({ code: 'validation_failed', errors: [{ field: 'id' }] });
       const all = await t.http().get('/api/v1/plans?limit=100&includeInactive=true').set(admin.auth).expect(200);
       expect(all.body.data.map((p: { id: string }) => p.id)).toContain(hidden.id);
     });

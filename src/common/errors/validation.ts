@@ -1,4 +1,4 @@
-import type { ValidationError, ValidationPipeOptions } from '@nestjs/common';
+import { ParseUUIDPipe, type ValidationError, type ValidationPipeOptions } from '@nestjs/common';
 import { badRequest, type FieldError } from './domain-error.js';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
@@ -17,3 +17,9 @@ export const validationPipeOptions: ValidationPipeOptions = {
   validationError: { target: false, value: false },
   exceptionFactory: (errors) => badRequest('validation_failed', 'The request is invalid', flatten(errors)),
 };
+
+/** `@Param('id', uuidParam)`: a malformed id is the same 400 validation problem, naming the parameter. */
+export const uuidParam = new ParseUUIDPipe({
+  exceptionFactory: () =>
+    badRequest('validation_failed', 'The request is invalid', [{ field: 'id', message: 'id must be a UUID' }]),
+});

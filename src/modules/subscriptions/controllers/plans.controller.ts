@@ -1,8 +1,9 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../../../common/auth/public.decorator.js';
 import { RequirePermission } from '../../../common/auth/require-permission.decorator.js';
 import { badRequest } from '../../../common/errors/domain-error.js';
+import { uuidParam } from '../../../common/errors/validation.js';
 import { CachedGet } from '../../../infrastructure/cache/cached-get.js';
 import { requestContext } from '../../../infrastructure/http/request-context.js';
 import { CreatePlanDto, PlanListQuery, PlanPageResponse, PlanResponse, UpdatePlanDto } from '../dto/plan.dto.js';
@@ -44,7 +45,7 @@ export class PlansController {
   @Public()
   @ApiOkResponse({ type: PlanResponse })
   @ApiResponse({ status: 404, description: 'No such plan' })
-  get(@Param('id', ParseUUIDPipe) id: string): Promise<PlanResponse> {
+  get(@Param('id', uuidParam) id: string): Promise<PlanResponse> {
     return this.plans.get(id);
   }
 
@@ -55,7 +56,7 @@ export class PlansController {
   @ApiResponse({ status: 404, description: 'No such plan' })
   @ApiResponse({ status: 412, description: 'If-Match does not match the version' })
   update(
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', uuidParam) id: string,
     @Body() body: UpdatePlanDto,
     @Headers('if-match') ifMatch?: string,
   ): Promise<PlanResponse> {

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { uuidParam } from '../../../common/errors/validation.js';
 import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../../../common/auth/authenticated.decorator.js';
 import { CurrentActor } from '../../../common/auth/current-actor.decorator.js';
@@ -64,10 +65,7 @@ export class SubscriptionsController {
   @Get(':id')
   @ApiOkResponse({ type: SubscriptionResponse })
   @ApiResponse({ status: 404, description: 'No such subscription (or someone else’s)' })
-  get(
-    @CurrentActor() actor: AuthenticatedActor,
-    @Param('id', ParseUUIDPipe) id: string,
-  ): Promise<SubscriptionResponse> {
+  get(@CurrentActor() actor: AuthenticatedActor, @Param('id', uuidParam) id: string): Promise<SubscriptionResponse> {
     return this.subscriptions.get(actor, id);
   }
 
@@ -79,7 +77,7 @@ export class SubscriptionsController {
   @ApiResponse({ status: 409, description: 'Illegal transition (already canceled)' })
   cancel(
     @CurrentActor() actor: AuthenticatedActor,
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', uuidParam) id: string,
     @Body() body: CancelSubscriptionDto,
   ): Promise<SubscriptionResponse> {
     return this.subscriptions.cancel(actor, id, body);
@@ -100,7 +98,7 @@ export class SubscriptionsController {
   })
   changePlan(
     @CurrentActor() actor: AuthenticatedActor,
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', uuidParam) id: string,
     @Body() body: ChangePlanDto,
   ): Promise<ChangePlanResponse> {
     return this.subscriptions.changePlan(actor, id, body);
@@ -111,7 +109,7 @@ export class SubscriptionsController {
   @ApiResponse({ status: 404, description: 'No such subscription' })
   invoices(
     @CurrentActor() actor: AuthenticatedActor,
-    @Param('id', ParseUUIDPipe) id: string,
+    @Param('id', uuidParam) id: string,
     @Query() query: PageQuery,
   ): Promise<InvoicePageResponse> {
     return this.subscriptions.invoicesOf(actor, id, query);
