@@ -1,5 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { routeOf } from '../../infrastructure/http/http-hooks.js';
 import { toProblem } from './problem.js';
 
 /** The one place errors become responses: problem+json, never a stack, SQL or driver text. */
@@ -15,10 +16,7 @@ export class ProblemFilter implements ExceptionFilter {
       // The request id ties the error to its access-log line and to what the client was told (x-request-id).
       const req = http.getRequest<FastifyRequest>();
       const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      this.logger.error(
-        `unexpected error in request ${req.id} (${req.method} ${req.routeOptions.url ?? req.url})`,
-        detail,
-      );
+      this.logger.error(`unexpected error in request ${req.id} (${req.method} ${routeOf(req)})`, detail);
     }
     if (reply.sent) return;
     void reply.status(problem.status).headers(headers).type('application/problem+json').send(problem);

@@ -69,7 +69,7 @@ export function registerHttpHooks(fastify: FastifyInstance, logger: Pino, expose
   });
 }
 
-function routeOf(req: FastifyRequest): string {
+export function routeOf(req: FastifyRequest): string {
   // The route template, never the raw URL: ids in paths would explode the metric's cardinality.
   return req.routeOptions.url ?? 'unmatched';
 }

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { uuidParam } from '../../../common/errors/validation.js';
 import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../../../common/auth/authenticated.decorator.js';
 import { CurrentActor } from '../../../common/auth/current-actor.decorator.js';
+import { uuidParam } from '../../../common/errors/validation.js';
 import { Idempotent } from '../../../common/idempotency/idempotency.interceptor.js';
 import { PageQuery } from '../../../common/pagination/pagination.js';
 import type { AuthenticatedActor } from '../../../infrastructure/http/request-context.js';

@@ -237,8 +237,7 @@ export class SubscriptionRepository {
     }));
   }
 
-  /** Subscriptions that ended (canceled) since `since` (idx_subscriptions_canceled_at). */
-  /** Churn: subscriptions that had been paid for (activated) and were canceled since `since`. */
+  /** Churn: subscriptions that had been paid for (activated) and were canceled since `since` (idx_subscriptions_canceled_at). */
   async countCanceledSince(since: Date): Promise<number> {
     const [row]: { n: string | number }[] = await this.dataSource.query(
       'SELECT COUNT(*) AS n FROM subscriptions WHERE canceled_at >= ? AND activated_at IS NOT NULL',
