@@ -2,7 +2,7 @@
 #   docker build -t mainspring .
 #   docker run -p 3000:3000 -e DATABASE_URL=... -e REDIS_URL=... -e JWT_SECRET=... mainspring
 # glibc (bookworm) rather than alpine: argon2's prebuilt binary is used as-is, nothing is compiled.
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # 1. Build: every dependency (nest CLI, TypeScript, Swagger plugin) and `nest build` → dist/.
 FROM ${NODE_IMAGE} AS build
