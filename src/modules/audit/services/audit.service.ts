@@ -19,6 +19,25 @@ export interface AuditEntry {
   actorId?: string | null;
 }
 
+/** What a listener sees of an event recorded in the current transaction (changes already redacted). */
+export interface RecordedAuditEvent {
+  id: string;
+  occurredAt: Date;
+  action: string;
+  entityType: string;
+  entityId: string;
+  actorId: string | null;
+  outcome: AuditOutcome;
+  changes: Record<string, unknown>;
+}
+
+/**
+ * Runs inside the recording transaction, after the event's INSERT: whatever it writes commits or rolls
+ * back with the change. How other modules (webhooks' outbox) react to every state change without audit
+ * knowing them; it must stay cheap, it is on every write path.
+ */
+export type AuditListener = (manager: EntityManager, event: RecordedAuditEvent) => Promise<void>;
+
 /**
  * The one recording API for every module. `record` writes through the caller's transaction
  * (its EntityManager): the event commits or rolls back with the change it describes, at the cost
@@ -33,6 +52,7 @@ const INSERT_EVENT = `INSERT INTO audit_events
 @Injectable()
 export class AuditService {
   private readonly recording: boolean;
+  private readonly listeners: AuditListener[] = [];
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.recording = config.audit.recording;
@@ -41,25 +61,46 @@ export class AuditService {
       new Logger(AuditService.name).warn('AUDIT_RECORDING=false: state changes are NOT audited (bench only)');
   }
 
+  /** Registered once at module init by a module that reacts to every recorded event (see AuditListener). */
+  addListener(listener: AuditListener): void {
+    this.listeners.push(listener);
+  }
+
   async record(manager: EntityManager, entry: AuditEntry): Promise<void> {
     if (!this.recording) return; // bench-only switch (AUDIT_RECORDING=false)
     const context = requestContext.current();
     const id = newId();
+    // The id's own timestamp: time filters become primary-key ranges (see event-time.ts).
+    const occurredAt = new Date(idTimestamp(id));
+    const actorId = entry.actorId !== undefined ? entry.actorId : context ? (context.actor?.id ?? null) : 'system';
+    const outcome = entry.outcome ?? 'success';
+    const changes = redact(entry.changes ?? {}) as Record<string, unknown>;
     // One fixed INSERT on the caller's transaction connection, without TypeORM's per-statement work
     // (its insert builder, then its QueryRunner.query, cost more CPU than the statement itself:
     // bench scenario audit-write). Columns as in AuditEvent.
     await leanStatement(manager, INSERT_EVENT, [
       id,
-      // The id's own timestamp: time filters become primary-key ranges (see event-time.ts).
-      new Date(idTimestamp(id)),
-      entry.actorId !== undefined ? entry.actorId : context ? (context.actor?.id ?? null) : 'system',
+      occurredAt,
+      actorId,
       entry.action,
       entry.entityType,
       entry.entityId,
       context?.requestId ?? null,
       context?.ip ?? null,
-      entry.outcome ?? 'success',
-      JSON.stringify(redact(entry.changes ?? {})),
+      outcome,
+      JSON.stringify(changes),
     ]);
+    for (const listener of this.listeners) {
+      await listener(manager, {
+        id,
+        occurredAt,
+        action: entry.action,
+        entityType: entry.entityType,
+        entityId: entry.entityId,
+        actorId,
+        outcome,
+        changes,
+      });
+    }
   }
 }
