@@ -11,6 +11,7 @@ import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { InventoryModule } from './modules/inventory/inventory.module.js';
 import { SubscriptionsModule } from './modules/subscriptions/subscriptions.module.js';
+import { WebhooksModule } from './modules/webhooks/index.js';
 import { CacheModule } from './infrastructure/cache/cache.module.js';
 import { DatabaseModule } from './infrastructure/database/database.module.js';
 import { HealthModule } from './infrastructure/health/health.module.js';
@@ -34,6 +35,7 @@ export class AppModule {
         AccessControlModule,
         ScheduleModule.forRoot(),
         AuditModule,
+        WebhooksModule,
         AuthModule,
         InventoryModule,
         SubscriptionsModule,

@@ -1,0 +1,159 @@
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { newId } from '../../../common/ids.js';
+import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
+import { type ClaimedDelivery, WebhookRepository } from '../repositories/webhook.repository.js';
+import { DeliveryWakeup } from '../services/delivery-wakeup.js';
+import { SecretBox } from '../services/secret-box.js';
+import { signatureHeader } from '../services/signature.js';
+import { type SendResult, WebhookSender } from '../services/webhook-sender.js';
+
+const JOB = 'webhook-deliveries';
+/** A claim outlives the longest send by this much, so a live claimant always records before it lapses. */
+const LEASE_MARGIN_MS = 60_000;
+
+/** What an attempt's result means for the delivery: delivered, retry at a time, or failed for good. */
+export function nextStep(
+  result: SendResult,
+  attemptsBefore: number,
+  scheduleMs: readonly number[],
+  now: number,
+): { status: 'pending' | 'delivered' | 'failed'; nextAttemptAt: Date | null } {
+  if (result.ok) return { status: 'delivered', nextAttemptAt: null };
+  const attempts = attemptsBefore + 1;
+  if (attempts > scheduleMs.length) return { status: 'failed', nextAttemptAt: null };
+  return { status: 'pending', nextAttemptAt: new Date(now + scheduleMs[attempts - 1]) };
+}
+
+/**
+ * Sends due deliveries, off the request path, on every instance with jobs enabled. Rows are claimed
+ * in batches (SKIP LOCKED + lease: see WebhookRepository.claimDue), at most WEBHOOK_CONCURRENCY sends
+ * in flight per instance, so a slow or dead receiver costs a bounded number of sockets and never a
+ * request's time or a pooled connection (none is held during a send).
+ */
+@Injectable()
+export class WebhookDeliveryJob implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger(WebhookDeliveryJob.name);
+  private readonly box: SecretBox;
+  private readonly inFlight = new Set<Promise<void>>();
+  private pumping = false;
+  private again = false;
+  /** The last claim filled every free slot: more may be due as soon as one frees. */
+  private backlog = false;
+  private stopping = false;
+
+  constructor(
+    private readonly repository: WebhookRepository,
+    private readonly sender: WebhookSender,
+    private readonly wakeup: DeliveryWakeup,
+    private readonly scheduler: SchedulerRegistry,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.box = new SecretBox(config.webhooks.secretKey);
+  }
+
+  onModuleInit(): void {
+    if (!this.config.jobs.enabled) return;
+    this.wakeup.onWake(() => void this.tick());
+    const timer = setInterval(() => void this.tick(), this.config.webhooks.pollIntervalMs);
+    timer.unref();
+    this.scheduler.addInterval(JOB, timer);
+  }
+
+  /** Before the pool closes: stop claiming, let the sends in flight finish and record (≤ the timeout). */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    if (this.scheduler.doesExist('interval', JOB)) this.scheduler.deleteInterval(JOB);
+    while (this.pumping || this.inFlight.size > 0) {
+      await Promise.allSettled([...this.inFlight]);
+      if (this.pumping) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  onApplicationShutdown(): void {
+    this.stopping = true;
+  }
+
+  /** Fills the free send slots with due deliveries, claiming again while claims come back full. */
+  async tick(): Promise<void> {
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.again = false;
+        while (!this.stopping) {
+          const free = this.config.webhooks.concurrency - this.inFlight.size;
+          if (free <= 0) break;
+          const now = new Date();
+          const lease = new Date(now.getTime() + this.config.webhooks.timeoutMs + LEASE_MARGIN_MS);
+          const token = newId();
+          const claimed = await this.repository.claimDue(free, now, lease, token);
+          for (const delivery of claimed) this.track(this.attempt(delivery, token));
+          this.backlog = claimed.length === free;
+          if (!this.backlog) break;
+        }
+      } while (this.again && !this.stopping);
+    } catch (error) {
+      this.logger.warn(`webhook dispatch failed: ${(error as Error).message}`);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private track(send: Promise<void>): void {
+    this.inFlight.add(send);
+    void send.finally(() => {
+      this.inFlight.delete(send);
+      if (this.backlog && !this.stopping) this.wakeup.soon(0);
+    });
+  }
+
+  private async attempt(delivery: ClaimedDelivery, token: string): Promise<void> {
+    try {
+      const result = await this.send(delivery);
+      const now = Date.now();
+      const step = nextStep(result, delivery.attempts, this.config.webhooks.retryScheduleMs, now);
+      await this.repository.recordAttempt(
+        delivery.id,
+        token,
+        { ...step, statusCode: result.statusCode, error: result.error },
+        new Date(now),
+      );
+    } catch (error) {
+      // The lease lapses and any instance retries it: at-least-once, never lost.
+      this.logger.warn(`webhook delivery ${delivery.id} not recorded: ${(error as Error).message}`);
+    }
+  }
+
+  private send(delivery: ClaimedDelivery): Promise<SendResult> {
+    let secret: string;
+    let body: string;
+    try {
+      secret = this.box.open(delivery.secretCiphertext).toString('utf8');
+      body = this.box.open(delivery.bodyCiphertext).toString('utf8');
+    } catch {
+      return Promise.resolve({ ok: false, statusCode: null, error: 'cannot decrypt: was WEBHOOK_SECRET_KEY changed?' });
+    }
+    return this.sender.send(
+      delivery.url,
+      {
+        'content-type': 'application/json',
+        'user-agent': 'Mainspring-Webhooks/1',
+        'mainspring-event-id': delivery.eventId,
+        'mainspring-event-type': delivery.eventType,
+        'mainspring-signature': signatureHeader(secret, body, Math.floor(Date.now() / 1000)),
+      },
+      body,
+    );
+  }
+}
