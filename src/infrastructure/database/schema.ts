@@ -10,6 +10,8 @@ import { AuditEvent } from '../../modules/audit/entities/audit-event.entity.js';
 import { AuthSession } from '../../modules/auth/entities/auth-session.entity.js';
 import { RefreshToken } from '../../modules/auth/entities/refresh-token.entity.js';
 import { User } from '../../modules/auth/entities/user.entity.js';
+import { PasswordResetToken } from '../../modules/auth/entities/password-reset-token.entity.js';
+import { PasswordResets1796173070539 } from '../../../migrations/1796173070539-PasswordResets.js';
 import { Product } from '../../modules/inventory/entities/product.entity.js';
 import { ReservationItem } from '../../modules/inventory/entities/reservation-item.entity.js';
 import { Reservation } from '../../modules/inventory/entities/reservation.entity.js';
@@ -43,6 +45,7 @@ export const ENTITIES = [
   Invoice,
   PaymentAttempt,
   ...WEBHOOKS_ENTITIES,
+  PasswordResetToken,
 ];
 
 export const MIGRATIONS = [
@@ -54,4 +57,5 @@ export const MIGRATIONS = [
   Inventory1764320300000,
   Subscriptions1764320400000,
   ...WEBHOOKS_MIGRATIONS,
+  PasswordResets1796173070539,
 ];

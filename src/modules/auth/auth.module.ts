@@ -1,12 +1,15 @@
 import { Module } from '@nestjs/common';
 import { AuthController } from './controllers/auth.controller.js';
 import { UsersController } from './controllers/users.controller.js';
+import { WebhooksModule } from '../webhooks/index.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
+import { PasswordResetsRepository } from './repositories/password-resets.repository.js';
 import { SessionsRepository } from './repositories/sessions.repository.js';
 import { UsersRepository } from './repositories/users.repository.js';
 import { AdminBootstrapService } from './services/admin-bootstrap.service.js';
 import { AuthService } from './services/auth.service.js';
 import { LoginAttemptsService } from './services/login-attempts.service.js';
+import { PasswordResetService } from './services/password-reset.service.js';
 import { PasswordService } from './services/password.service.js';
 import { SessionPurgeJob } from './services/session-purge.job.js';
 import { SessionsService } from './services/sessions.service.js';
@@ -17,15 +20,17 @@ import { UsersService } from './services/users.service.js';
  * (a global guard). Access tokens are verified by the global AccessGuard in common/auth.
  */
 @Module({
-  imports: [RateLimitModule],
+  imports: [RateLimitModule, WebhooksModule],
   controllers: [AuthController, UsersController],
   providers: [
     UsersRepository,
     SessionsRepository,
+    PasswordResetsRepository,
     PasswordService,
     LoginAttemptsService,
     SessionsService,
     AuthService,
+    PasswordResetService,
     UsersService,
     AdminBootstrapService,
     SessionPurgeJob,

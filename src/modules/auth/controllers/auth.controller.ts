@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -20,12 +21,16 @@ import {
   AuthResponse,
   ChangePasswordBody,
   LoginBody,
+  PasswordResetAccepted,
+  PasswordResetConfirmBody,
+  PasswordResetRequestBody,
   RefreshBody,
   RegisterBody,
   SessionList,
 } from '../dto/auth.dto.js';
 import { UserResponse } from '../dto/user.dto.js';
 import { AuthService } from '../services/auth.service.js';
+import { PasswordResetService } from '../services/password-reset.service.js';
 import { SessionsService } from '../services/sessions.service.js';
 
 @ApiTags('auth')
@@ -35,6 +40,7 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly sessions: SessionsService,
+    private readonly passwordResets: PasswordResetService,
   ) {}
 
   @Post('register')
@@ -98,6 +104,31 @@ export class AuthController {
   @ApiBadRequestResponse({ description: 'Wrong current password, or new password not 12 to 256 characters' })
   changePassword(@CurrentActor() actor: AuthenticatedActor, @Body() body: ChangePasswordBody): Promise<void> {
     return this.auth.changePassword(actor, body);
+  }
+
+  @Post('password-reset')
+  @Public()
+  @LoginRateLimit()
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Ask for a password-reset token (sent by webhook event auth.password_reset_requested)',
+    description: 'The same 202, body and timing whether or not an account has this email.',
+  })
+  @ApiAcceptedResponse({ type: PasswordResetAccepted })
+  requestPasswordReset(@Body() body: PasswordResetRequestBody): PasswordResetAccepted {
+    this.passwordResets.request(body.email);
+    return { message: 'If an account exists for this email, a reset link is on its way' };
+  }
+
+  @Post('password-reset/confirm')
+  @Public()
+  @LoginRateLimit()
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Set a new password with a reset token; every session of the user is revoked' })
+  @ApiNoContentResponse({ description: 'Password changed' })
+  @ApiBadRequestResponse({ description: 'Unknown, expired or used token; or new password not 12 to 256 characters' })
+  confirmPasswordReset(@Body() body: PasswordResetConfirmBody): Promise<void> {
+    return this.passwordResets.confirm(body);
   }
 
   @Get('sessions')
