@@ -218,7 +218,10 @@ function parseSecretKey(
   if (raw === undefined) {
     if (production) throw new ConfigError('WEBHOOK_SECRET_KEY is required when NODE_ENV=production');
     if (jwtSecret !== undefined)
-      return { key: Buffer.from(hkdfSync('sha256', jwtSecret, '', 'mainspring webhook secrets', 32)), generated: false };
+      return {
+        key: Buffer.from(hkdfSync('sha256', jwtSecret, '', 'mainspring webhook secrets', 32)),
+        generated: false,
+      };
     return { key: randomBytes(32), generated: true };
   }
   const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');

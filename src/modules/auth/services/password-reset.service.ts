@@ -82,7 +82,13 @@ export class PasswordResetService implements BeforeApplicationShutdown {
     const now = new Date();
     const expiresAt = new Date(now.getTime() + this.config.passwordReset.ttlSeconds * 1000);
     await this.tx.run(async (manager) => {
-      await this.resets.insert(manager, { tokenHash: hashToken(token), userId: user.id, createdAt: now, expiresAt, usedAt: null });
+      await this.resets.insert(manager, {
+        tokenHash: hashToken(token),
+        userId: user.id,
+        createdAt: now,
+        expiresAt,
+        usedAt: null,
+      });
       await this.outbox.emit(manager, {
         type: PASSWORD_RESET_REQUESTED,
         data: { userId: user.id, email: user.email, token, expiresAt: expiresAt.toISOString() },

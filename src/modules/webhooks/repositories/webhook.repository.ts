@@ -67,10 +67,7 @@ export class WebhookRepository {
 
   /** Keyset page in id (creation) order. */
   pageEndpoints(afterId: string | undefined, limit: number): Promise<WebhookEndpoint[]> {
-    const query = this.dataSource.manager
-      .createQueryBuilder(WebhookEndpoint, 'e')
-      .orderBy('e.id', 'ASC')
-      .limit(limit);
+    const query = this.dataSource.manager.createQueryBuilder(WebhookEndpoint, 'e').orderBy('e.id', 'ASC').limit(limit);
     if (afterId !== undefined) query.where('e.id > :afterId', { afterId });
     return query.getMany();
   }

@@ -78,9 +78,7 @@ export class WebhookSender implements OnApplicationShutdown {
         },
         (response) => {
           const statusCode = response.statusCode ?? 0;
-          response.on('end', () =>
-            finish({ ok: statusCode >= 200 && statusCode < 300, statusCode, error: null }),
-          );
+          response.on('end', () => finish({ ok: statusCode >= 200 && statusCode < 300, statusCode, error: null }));
           response.on('error', (error) => finish({ ok: false, statusCode, error: error.message }));
           response.resume();
         },
