@@ -112,7 +112,8 @@ export interface AppConfig {
     readonly allowPrivate: boolean;
     /** AES-256-GCM key (32 bytes) that encrypts signing secrets and event bodies at rest (WEBHOOK_SECRET_KEY). */
     readonly secretKey: Buffer;
-    readonly secretKeyGenerated: boolean;
+    /** Where the key came from: WEBHOOK_SECRET_KEY, derived from JWT_SECRET, or random per process. */
+    readonly secretKeySource: 'env' | 'jwt' | 'random';
     /** A delivery attempt that has not answered by then is a failure (WEBHOOK_TIMEOUT_MS, contract: 10 s). */
     readonly timeoutMs: number;
     /** Sends in flight at once per instance (WEBHOOK_CONCURRENCY). */
@@ -206,27 +207,23 @@ export function parseRetrySchedule(raw: string): number[] {
 }
 
 /**
- * WEBHOOK_SECRET_KEY: 32 bytes as base64 or hex; required in production. Outside production it is
- * derived from JWT_SECRET when that is set (so instances sharing it can decrypt each other's
- * secrets), else random per process (with a warning).
+ * WEBHOOK_SECRET_KEY: 32 bytes as base64 or hex. When unset it is derived from JWT_SECRET (HKDF), so
+ * instances sharing that secret share this key (production already requires JWT_SECRET; the
+ * operations contract does not list WEBHOOK_SECRET_KEY, so it must not be what stops a deployment);
+ * with neither, random per process. main.ts warns in both fallback cases.
  */
 function parseSecretKey(
   raw: string | undefined,
-  production: boolean,
   jwtSecret: string | undefined,
-): { key: Buffer; generated: boolean } {
+): { key: Buffer; source: 'env' | 'jwt' | 'random' } {
   if (raw === undefined) {
-    if (production) throw new ConfigError('WEBHOOK_SECRET_KEY is required when NODE_ENV=production');
     if (jwtSecret !== undefined)
-      return {
-        key: Buffer.from(hkdfSync('sha256', jwtSecret, '', 'mainspring webhook secrets', 32)),
-        generated: false,
-      };
-    return { key: randomBytes(32), generated: true };
+      return { key: Buffer.from(hkdfSync('sha256', jwtSecret, '', 'mainspring webhook secrets', 32)), source: 'jwt' };
+    return { key: randomBytes(32), source: 'random' };
   }
   const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
   if (key.length !== 32) throw new ConfigError('WEBHOOK_SECRET_KEY must be 32 bytes, base64 or hex encoded');
-  return { key, generated: false };
+  return { key, source: 'env' };
 }
 
 function parseDatabaseUrl(url: string) {
@@ -292,7 +289,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     );
   }
 
-  const webhookKey = parseSecretKey(read.optional('WEBHOOK_SECRET_KEY'), production, givenSecret);
+  const webhookKey = parseSecretKey(read.optional('WEBHOOK_SECRET_KEY'), givenSecret);
 
   return {
     env: nodeEnv,
@@ -363,7 +360,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       retryScheduleMs: parseRetrySchedule(read.string('WEBHOOK_RETRY_SCHEDULE', '1m,5m,30m,2h,12h')),
       allowPrivate: read.bool('WEBHOOK_ALLOW_PRIVATE', !production),
       secretKey: webhookKey.key,
-      secretKeyGenerated: webhookKey.generated,
+      secretKeySource: webhookKey.source,
       timeoutMs: read.int('WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
       concurrency: read.int('WEBHOOK_CONCURRENCY', 32, 1, 1_000),
       pollIntervalMs: read.int('WEBHOOK_POLL_INTERVAL_MS', 1_000, 10, 60_000),
