@@ -54,6 +54,7 @@ describe('webhooks', () => {
       .send({ url: 'http://127.0.0.1:9/x', events: ['order.create'], description: 'crm' })
       .expect(201);
     endpoints.push(created.body.id);
+    expect(created.headers['cache-control']).toBe('no-store');
     expect(created.body).toEqual({
       id: expect.any(String),
       url: 'http://127.0.0.1:9/x',

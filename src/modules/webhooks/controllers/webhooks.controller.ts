@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -36,6 +36,7 @@ export class WebhooksController {
   constructor(private readonly endpoints: WebhookEndpointsService) {}
 
   @Post('webhook-endpoints')
+  @Header('cache-control', 'no-store') // carries the signing secret
   @ApiOperation({ summary: 'Subscribe a URL to events; the signing secret is returned only here' })
   @ApiCreatedResponse({ type: CreatedWebhookEndpointResponse })
   @ApiBadRequestResponse({ description: 'Invalid url or events; a private address in production' })

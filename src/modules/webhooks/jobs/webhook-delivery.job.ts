@@ -9,6 +9,7 @@ import {
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { newId } from '../../../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
+import { webhookAttempts } from '../../../infrastructure/metrics/metrics.js';
 import { type ClaimedDelivery, WebhookRepository } from '../repositories/webhook.repository.js';
 import { DeliveryWakeup } from '../services/delivery-wakeup.js';
 import { SecretBox } from '../services/secret-box.js';
@@ -123,6 +124,7 @@ export class WebhookDeliveryJob implements OnModuleInit, BeforeApplicationShutdo
       const result = await this.send(delivery);
       const now = Date.now();
       const step = nextStep(result, delivery.attempts, this.config.webhooks.retryScheduleMs, now);
+      webhookAttempts.inc({ outcome: step.status === 'pending' ? 'retry' : step.status });
       await this.repository.recordAttempt(
         delivery.id,
         token,
