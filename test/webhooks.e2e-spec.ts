@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { WebhookPurgeJob } from '../src/modules/webhooks/jobs/webhook-purge.job.js';
 import { verifySignature } from '../src/modules/webhooks/services/signature.js';
 import { createProduct } from './support/inventory.js';
 import { createPlan, subscribe } from './support/subscriptions.js';
@@ -246,5 +247,29 @@ describe('webhooks', () => {
     const during = await timeReads();
     // Compared with itself, not an absolute threshold: a hung receiver must not move the API's p90.
     expect(during).toBeLessThan(before * 3 + 20);
+  });
+
+  it('the purge deletes finished deliveries and their events after the retention, never pending ones', async () => {
+    const { receiver, endpoint } = await receiverWithEndpoint(['product.create']);
+    await createProduct(t, staff);
+    await createProduct(t, staff);
+    await receiver.waitFor((r) => r.length >= 2);
+    const [newest] = await deliveries(endpoint.id);
+    await t.dataSource.query("UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ? WHERE id = ?", [
+      new Date(Date.now() + 3_600_000),
+      newest.id,
+    ]);
+    const job = t.app.get(WebhookPurgeJob);
+    expect(await job.run()).toEqual({ deliveries: 0, events: 0 });
+    // 31 days on, both are old: the delivered one goes with its event, the pending one stays.
+    const later = Date.now() + 31 * 86_400_000;
+    const purged = await job.run(later);
+    expect(purged.deliveries).toBeGreaterThanOrEqual(1);
+    const left = await deliveries(endpoint.id);
+    expect(left.map((d) => d.id)).toEqual([newest.id]);
+    const events = await t.dataSource.query('SELECT id FROM webhook_events WHERE id IN (?)', [
+      receiver.received.map((hook) => hook.body.id),
+    ]);
+    expect(events).toEqual([{ id: newest.eventId }]);
   });
 });

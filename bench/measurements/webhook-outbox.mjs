@@ -58,7 +58,11 @@ await runMeasurement('webhook-outbox', async (target) => {
   try {
     const ds = app.get(DataSource);
     const config = app.get(APP_CONFIG);
-    const endpoint = await app.get(WebhookEndpointsService).create({ url: `${receiver.url}/hooks`, events: ['*'] });
+    const endpoint = await app.get(WebhookEndpointsService).create({
+      url: `${receiver.url}/hooks`,
+      // Not '*': the endpoint would also get the audit event of its own creation.
+      events: ['product.update'],
+    });
     const box = new SecretBox(config.webhooks.secretKey);
     let started = process.hrtime.bigint();
     const later = new Date(Date.now() + 86_400_000);

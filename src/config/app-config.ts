@@ -120,6 +120,8 @@ export interface AppConfig {
     readonly concurrency: number;
     /** How often each instance looks for due deliveries when idle (WEBHOOK_POLL_INTERVAL_MS). */
     readonly pollIntervalMs: number;
+    /** Finished deliveries and their events are deleted this many days after creation (WEBHOOK_RETENTION_DAYS). */
+    readonly retentionDays: number;
   };
   readonly passwordReset: {
     /** Lifetime of a password-reset token (PASSWORD_RESET_TTL_SECONDS, contract: 30 min). */
@@ -364,6 +366,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       timeoutMs: read.int('WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
       concurrency: read.int('WEBHOOK_CONCURRENCY', 32, 1, 1_000),
       pollIntervalMs: read.int('WEBHOOK_POLL_INTERVAL_MS', 1_000, 10, 60_000),
+      retentionDays: read.int('WEBHOOK_RETENTION_DAYS', 30, 1, 3_650),
     },
     passwordReset: {
       ttlSeconds: read.int('PASSWORD_RESET_TTL_SECONDS', 1_800, 1, 86_400),

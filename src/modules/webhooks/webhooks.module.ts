@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { WebhooksController } from './controllers/webhooks.controller.js';
 import { WebhookDeliveryJob } from './jobs/webhook-delivery.job.js';
+import { WebhookPurgeJob } from './jobs/webhook-purge.job.js';
 import { WebhookRepository } from './repositories/webhook.repository.js';
 import { DeliveryWakeup } from './services/delivery-wakeup.js';
 import { EndpointDirectory } from './services/endpoint-directory.service.js';
@@ -22,6 +23,7 @@ import { WebhookSender } from './services/webhook-sender.js';
     WebhookEndpointsService,
     WebhookSender,
     WebhookDeliveryJob,
+    WebhookPurgeJob,
   ],
   exports: [OutboxService],
 })

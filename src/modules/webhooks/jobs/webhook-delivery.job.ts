@@ -49,6 +49,9 @@ export class WebhookDeliveryJob implements OnModuleInit, BeforeApplicationShutdo
   /** The last claim filled every free slot: more may be due as soon as one frees. */
   private backlog = false;
   private stopping = false;
+  /** Successful sends waiting to be recorded together (see recordDelivered). */
+  private delivered: { id: string; token: string; statusCode: number; done: (error?: Error) => void }[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly repository: WebhookRepository,
@@ -125,6 +128,7 @@ export class WebhookDeliveryJob implements OnModuleInit, BeforeApplicationShutdo
       const now = Date.now();
       const step = nextStep(result, delivery.attempts, this.config.webhooks.retryScheduleMs, now);
       webhookAttempts.inc({ outcome: step.status === 'pending' ? 'retry' : step.status });
+      if (step.status === 'delivered') return await this.recordDelivered(delivery.id, token, result.statusCode ?? 200);
       await this.repository.recordAttempt(
         delivery.id,
         token,
@@ -135,6 +139,45 @@ export class WebhookDeliveryJob implements OnModuleInit, BeforeApplicationShutdo
       // The lease lapses and any instance retries it: at-least-once, never lost.
       this.logger.warn(`webhook delivery ${delivery.id} not recorded: ${(error as Error).message}`);
     }
+  }
+
+  /**
+   * Successes that finish within a few milliseconds of each other are recorded by one UPDATE per claim
+   * and status code; failures (rarer, each with its own next attempt) one by one.
+   */
+  private recordDelivered(id: string, token: string, statusCode: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.delivered.push({ id, token, statusCode, done: (error) => (error ? reject(error) : resolve()) });
+      this.flushTimer ??= setTimeout(() => void this.flushDelivered(), 2);
+    });
+  }
+
+  private async flushDelivered(): Promise<void> {
+    const batch = this.delivered;
+    this.delivered = [];
+    this.flushTimer = undefined;
+    const groups = new Map<string, typeof batch>();
+    for (const entry of batch) {
+      const key = `${entry.token}:${entry.statusCode}`;
+      groups.set(key, [...(groups.get(key) ?? []), entry]);
+    }
+    const now = new Date();
+    await Promise.all(
+      [...groups.values()].map(async (entries) => {
+        const { token, statusCode } = entries[0];
+        try {
+          await this.repository.recordDelivered(
+            entries.map((entry) => entry.id),
+            token,
+            statusCode,
+            now,
+          );
+          for (const entry of entries) entry.done();
+        } catch (error) {
+          for (const entry of entries) entry.done(error as Error);
+        }
+      }),
+    );
   }
 
   private send(delivery: ClaimedDelivery): Promise<SendResult> {

@@ -184,6 +184,21 @@ export class WebhookRepository {
   }
 
   /**
+   * `recordAttempt` for many successful sends of one claim at once: one statement, one commit (the
+   * per-delivery commit was the delivery job's largest cost: bench measurement webhook-outbox).
+   */
+  async recordDelivered(ids: string[], token: string, statusCode: number, now: Date): Promise<void> {
+    await leanStatement(
+      this.dataSource,
+      `UPDATE webhook_deliveries
+        SET status = 'delivered', attempts = attempts + 1, last_status_code = ?, last_error = NULL,
+            next_attempt_at = NULL, claim_token = NULL, updated_at = ?
+        WHERE id IN (?) AND claim_token = ?`,
+      [statusCode, now, ids, token],
+    );
+  }
+
+  /**
    * One more attempt as soon as a dispatcher looks. A delivery in flight keeps its claim (that send is
    * the "one more attempt"), so a delivery is still never sent by two instances at once.
    */
@@ -195,5 +210,29 @@ export class WebhookRepository {
       [now, now, id],
     );
     return affectedRows(result) === 1;
+  }
+
+  /**
+   * Deletes up to `limit` delivered or failed deliveries created before `beforeId` (UUID v7: ids are
+   * creation times, so this is a range of idx_webhook_deliveries_due). Returns the rows deleted.
+   */
+  async purgeFinishedDeliveries(beforeId: string, limit: number): Promise<number> {
+    const result = await this.dataSource.query(
+      `DELETE FROM webhook_deliveries
+        WHERE status IN ('delivered', 'failed') AND next_attempt_at IS NULL AND id < ? LIMIT ?`,
+      [beforeId, limit],
+    );
+    return affectedRows(result);
+  }
+
+  /** Deletes up to `limit` events older than `beforeId` that no delivery refers to any more. */
+  async purgeOrphanEvents(beforeId: string, limit: number): Promise<number> {
+    const result = await this.dataSource.query(
+      `DELETE FROM webhook_events
+        WHERE id < ? AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id)
+        LIMIT ?`,
+      [beforeId, limit],
+    );
+    return affectedRows(result);
   }
 }
