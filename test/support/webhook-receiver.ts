@@ -13,6 +13,8 @@ export type Responder = (index: number, received: ReceivedWebhook) => number | '
 export interface WebhookReceiver {
   url: string;
   received: ReceivedWebhook[];
+  /** Most requests this receiver held open at once (unanswered and not yet abandoned by the sender). */
+  maxOpen: () => number;
   /** Resolves once `predicate(received)` holds; rejects after `timeoutMs`. */
   waitFor: (predicate: (received: ReceivedWebhook[]) => boolean, timeoutMs?: number) => Promise<void>;
   close: () => Promise<void>;
@@ -21,7 +23,12 @@ export interface WebhookReceiver {
 /** A real HTTP receiver on 127.0.0.1 (random port) recording every POST it gets. */
 export async function startReceiver(respond: Responder = () => 200): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = [];
+  let open = 0;
+  let maxOpen = 0;
   const server: Server = createServer((req, res) => {
+    open++;
+    maxOpen = Math.max(maxOpen, open);
+    res.on('close', () => open--);
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -39,6 +46,7 @@ export async function startReceiver(respond: Responder = () => 200): Promise<Web
   return {
     url: `http://127.0.0.1:${port}/hooks`,
     received,
+    maxOpen: () => maxOpen,
     waitFor: async (predicate, timeoutMs = 15_000) => {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(received)) {

@@ -36,14 +36,21 @@ export function nextStep(
 /**
  * Sends due deliveries, off the request path, on every instance with jobs enabled. Rows are claimed
  * in batches (SKIP LOCKED + lease: see WebhookRepository.claimDue), at most WEBHOOK_CONCURRENCY sends
- * in flight per instance, so a slow or dead receiver costs a bounded number of sockets and never a
- * request's time or a pooled connection (none is held during a send).
+ * in flight per instance (half of them at most for one endpoint), so a slow or dead receiver
+ * costs a bounded number of sockets, never a request's time or a pooled connection (none is held
+ * during a send), and does not hold up the other endpoints' deliveries.
  */
 @Injectable()
 export class WebhookDeliveryJob implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(WebhookDeliveryJob.name);
   private readonly box: SecretBox;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlightByEndpoint = new Map<string, number>();
+  /**
+   * Send slots one endpoint may hold (half): a receiver that hangs ties up at most that many for the
+   * timeout, and the other endpoints' deliveries keep flowing through the rest.
+   */
+  private readonly perEndpoint: number;
   private pumping = false;
   private again = false;
   /** The last claim filled every free slot: more may be due as soon as one frees. */
@@ -61,6 +68,7 @@ export class WebhookDeliveryJob implements OnModuleInit, BeforeApplicationShutdo
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.box = new SecretBox(config.webhooks.secretKey);
+    this.perEndpoint = Math.max(1, Math.ceil(config.webhooks.concurrency / 2));
   }
 
   onModuleInit(): void {
@@ -101,8 +109,14 @@ export class WebhookDeliveryJob implements OnModuleInit, BeforeApplicationShutdo
           const now = new Date();
           const lease = new Date(now.getTime() + this.config.webhooks.timeoutMs + LEASE_MARGIN_MS);
           const token = newId();
-          const claimed = await this.repository.claimDue(free, now, lease, token);
-          for (const delivery of claimed) this.track(this.attempt(delivery, token));
+          const claimed = await this.repository.claimDue(free, now, lease, token, this.saturatedEndpoints());
+          const released: string[] = [];
+          for (const delivery of claimed) {
+            if ((this.inFlightByEndpoint.get(delivery.endpointId) ?? 0) >= this.perEndpoint) released.push(delivery.id);
+            else this.track(delivery, this.attempt(delivery, token));
+          }
+          // Rows of an endpoint that filled up within this batch: back to due, claimable by anyone.
+          if (released.length > 0) await this.repository.releaseClaims(released, token, now);
           this.backlog = claimed.length === free;
           if (!this.backlog) break;
         }
@@ -114,12 +128,23 @@ export class WebhookDeliveryJob implements OnModuleInit, BeforeApplicationShutdo
     }
   }
 
-  private track(send: Promise<void>): void {
+  private track(delivery: ClaimedDelivery, send: Promise<void>): void {
+    const endpoint = delivery.endpointId;
     this.inFlight.add(send);
+    this.inFlightByEndpoint.set(endpoint, (this.inFlightByEndpoint.get(endpoint) ?? 0) + 1);
     void send.finally(() => {
       this.inFlight.delete(send);
-      if (this.backlog && !this.stopping) this.wakeup.soon(0);
+      const left = (this.inFlightByEndpoint.get(endpoint) ?? 1) - 1;
+      if (left > 0) this.inFlightByEndpoint.set(endpoint, left);
+      else this.inFlightByEndpoint.delete(endpoint);
+      // A few ms of delay: sends finishing together free their slots for one claim, not one claim each.
+      if ((this.backlog || left === this.perEndpoint - 1) && !this.stopping) this.wakeup.soon(5);
     });
+  }
+
+  /** Endpoints already using their share of the send slots: not claimed for until one of theirs ends. */
+  private saturatedEndpoints(): string[] {
+    return [...this.inFlightByEndpoint].filter(([, count]) => count >= this.perEndpoint).map(([id]) => id);
   }
 
   private async attempt(delivery: ClaimedDelivery, token: string): Promise<void> {

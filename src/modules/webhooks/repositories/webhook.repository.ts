@@ -14,6 +14,7 @@ export interface EndpointSubscription {
 /** A claimed delivery with everything its send needs. */
 export interface ClaimedDelivery {
   id: string;
+  endpointId: string;
   attempts: number;
   eventId: string;
   eventType: string;
@@ -110,14 +111,21 @@ export class WebhookRepository {
    * claimers (any instance) take disjoint rows, then a lease (`next_attempt_at = leaseUntil`) and a
    * claim token, committed at once so the row lock is not held during the send.
    */
-  async claimDue(limit: number, now: Date, leaseUntil: Date, token: string): Promise<ClaimedDelivery[]> {
+  async claimDue(
+    limit: number,
+    now: Date,
+    leaseUntil: Date,
+    token: string,
+    skipEndpoints: readonly string[] = [],
+  ): Promise<ClaimedDelivery[]> {
     const ids = await this.dataSource.transaction('READ COMMITTED', async (manager) => {
+      const skip = skipEndpoints.length > 0 ? 'AND endpoint_id NOT IN (?)' : '';
       const due = await leanQuery<{ id: string }>(
         manager,
         `SELECT id FROM webhook_deliveries
-          WHERE status = 'pending' AND next_attempt_at <= ?
+          WHERE status = 'pending' AND next_attempt_at <= ? ${skip}
           ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED`,
-        [now, limit],
+        skipEndpoints.length > 0 ? [now, skipEndpoints, limit] : [now, limit],
       );
       if (due.length === 0) return [];
       const claimed = due.map((row) => row.id);
@@ -131,6 +139,7 @@ export class WebhookRepository {
     if (ids.length === 0) return [];
     const rows = await leanQuery<{
       id: string;
+      endpoint_id: string;
       attempts: number;
       event_id: string;
       event_type: string;
@@ -139,7 +148,7 @@ export class WebhookRepository {
       body_ciphertext: Buffer;
     }>(
       this.dataSource,
-      `SELECT d.id, d.attempts, d.event_id, d.event_type, ep.url, ep.secret_ciphertext, ev.body_ciphertext
+      `SELECT d.id, d.endpoint_id, d.attempts, d.event_id, d.event_type, ep.url, ep.secret_ciphertext, ev.body_ciphertext
         FROM webhook_deliveries d
         JOIN webhook_endpoints ep ON ep.id = d.endpoint_id
         JOIN webhook_events ev ON ev.id = d.event_id
@@ -148,6 +157,7 @@ export class WebhookRepository {
     );
     return rows.map((row) => ({
       id: row.id,
+      endpointId: row.endpoint_id,
       attempts: row.attempts,
       eventId: row.event_id,
       eventType: row.event_type,
@@ -181,6 +191,15 @@ export class WebhookRepository {
       [outcome.status, outcome.statusCode, outcome.error, outcome.nextAttemptAt, now, id, token],
     );
     return affectedRows(result) === 1;
+  }
+
+  /** Gives claimed rows back untried (due at once, no attempt counted): this instance has no room for them. */
+  async releaseClaims(ids: string[], token: string, now: Date): Promise<void> {
+    await leanStatement(
+      this.dataSource,
+      'UPDATE webhook_deliveries SET next_attempt_at = ?, claim_token = NULL WHERE id IN (?) AND claim_token = ?',
+      [now, ids, token],
+    );
   }
 
   /**
