@@ -33,9 +33,10 @@ export interface NewDelivery {
 export class WebhookRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async enabledSubscriptions(manager: EntityManager): Promise<EndpointSubscription[]> {
+  /** In the writer's transaction (`manager`), or on its own (a pooled connection). */
+  async enabledSubscriptions(manager?: EntityManager): Promise<EndpointSubscription[]> {
     const rows = await leanQuery<{ id: string; events: string }>(
-      manager,
+      manager ?? this.dataSource,
       'SELECT id, events FROM webhook_endpoints WHERE enabled = 1',
       [],
     );
