@@ -1,9 +1,9 @@
 import { idempotencySchema } from './common/idempotency/idempotency.schema.js';
 import { mergeSchemas } from './infrastructure/database/module-schema.js';
-import { auditSchema } from './modules/audit/audit.schema.js';
-import { authSchema } from './modules/auth/auth.schema.js';
-import { inventorySchema } from './modules/inventory/inventory.schema.js';
-import { subscriptionsSchema } from './modules/subscriptions/subscriptions.schema.js';
+import { auditSchema } from './modules/audit/index.js';
+import { authSchema } from './modules/auth/index.js';
+import { inventorySchema } from './modules/inventory/index.js';
+import { subscriptionsSchema } from './modules/subscriptions/index.js';
 
 /**
  * Composition root of the database: every module's entities and migrations, listed explicitly

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthController } from './controllers/auth.controller.js';
 import { UsersController } from './controllers/users.controller.js';
-import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { SessionsRepository } from './repositories/sessions.repository.js';
 import { UsersRepository } from './repositories/users.repository.js';
 import { AdminBootstrapService } from './services/admin-bootstrap.service.js';
@@ -13,11 +12,10 @@ import { SessionsService } from './services/sessions.service.js';
 import { UsersService } from './services/users.service.js';
 
 /**
- * Accounts, sessions (rotating refresh-token families), user administration and the rate limits
- * (a global guard). Access tokens are verified by the global AccessGuard in common/auth.
+ * Accounts, sessions (rotating refresh-token families), user administration. Access tokens are
+ * verified by the global AccessGuard in common/auth; request budgets by the guard in common/rate-limit.
  */
 @Module({
-  imports: [RateLimitModule],
   controllers: [AuthController, UsersController],
   providers: [
     UsersRepository,

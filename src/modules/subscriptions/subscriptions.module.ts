@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { InventoryModule } from '../inventory/inventory.module.js';
+import { InventoryModule } from '../inventory/index.js';
 import { BillingController } from './controllers/billing.controller.js';
 import { PlansController } from './controllers/plans.controller.js';
 import { SubscriptionsController } from './controllers/subscriptions.controller.js';

@@ -6,7 +6,7 @@ import { newId } from '../../../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
 import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
 import { type AuthenticatedActor, requestContext } from '../../../infrastructure/http/request-context.js';
-import { AuditService } from '../../audit/services/audit.service.js';
+import { AuditService } from '../../audit/index.js';
 import { AuthErrors } from '../auth.errors.js';
 import type { AuthResponse, SessionList } from '../dto/auth.dto.js';
 import { canonicalRoles, mapUser } from '../dto/user.dto.js';

@@ -4,8 +4,7 @@ import { newId } from '../../../common/ids.js';
 import { decodeCursor, type Page, pageSize, toPage } from '../../../common/pagination/pagination.js';
 import { isDuplicateKey } from '../../../infrastructure/database/mysql-errors.js';
 import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
-import { AuditService } from '../../audit/services/audit.service.js';
-import { diffChanges } from '../../audit/services/redact.js';
+import { AuditService, diffChanges } from '../../audit/index.js';
 import {
   type CreateProductDto,
   mapProduct,

@@ -5,7 +5,7 @@ import { notFound } from '../../../common/errors/domain-error.js';
 import { newId } from '../../../common/ids.js';
 import type { AuthenticatedActor } from '../../../infrastructure/http/request-context.js';
 import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
-import { AuditService } from '../../audit/services/audit.service.js';
+import { AuditService } from '../../audit/index.js';
 import {
   type CreateReservationDto,
   DEFAULT_RESERVATION_TTL_SECONDS,

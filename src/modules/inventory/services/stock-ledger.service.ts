@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { decodeCursor, type Page, pageSize, toPage } from '../../../common/pagination/pagination.js';
 import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
-import { AuditService } from '../../audit/services/audit.service.js';
+import { AuditService } from '../../audit/index.js';
 import {
   type CreateAdjustmentDto,
   mapMovement,

@@ -5,8 +5,7 @@ import { decodeCursor, type Page, pageSize, toPage } from '../../../common/pagin
 import { isDuplicateKey } from '../../../infrastructure/database/mysql-errors.js';
 import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
 import type { AuthenticatedActor } from '../../../infrastructure/http/request-context.js';
-import { AuditService } from '../../audit/services/audit.service.js';
-import { diffChanges } from '../../audit/services/redact.js';
+import { AuditService, diffChanges } from '../../audit/index.js';
 import {
   type CreatePlanDto,
   mapPlan,
