@@ -5,6 +5,7 @@ import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { AccessControlModule } from './common/auth/access-control.module.js';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module.js';
+import { DomainEventsModule } from './common/events/domain-events.module.js';
 import { IdempotencyModule } from './common/idempotency/idempotency.module.js';
 import { ProblemFilter } from './common/errors/problem.filter.js';
 import { validationPipeOptions } from './common/errors/validation.js';
@@ -32,6 +33,7 @@ export class AppModule {
         CacheModule,
         HealthModule,
         OperationsModule,
+        DomainEventsModule,
         IdempotencyModule,
         AccessControlModule,
         // After AccessControlModule: global guards run in registration order (authenticate, then count).
