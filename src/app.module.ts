@@ -1,11 +1,11 @@
 import { type DynamicModule, type ForwardReference, Module, type Type, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { ScheduleModule } from '@nestjs/schedule';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { AccessControlModule } from './common/auth/access-control.module.js';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module.js';
 import { DomainEventsModule } from './common/events/domain-events.module.js';
+import { JobsModule } from './common/jobs/jobs.module.js';
 import { IdempotencyModule } from './common/idempotency/idempotency.module.js';
 import { ProblemFilter } from './common/errors/problem.filter.js';
 import { validationPipeOptions } from './common/errors/validation.js';
@@ -38,7 +38,7 @@ export class AppModule {
         AccessControlModule,
         // After AccessControlModule: global guards run in registration order (authenticate, then count).
         RateLimitModule,
-        ScheduleModule.forRoot(),
+        JobsModule,
         AuditModule,
         AuthModule,
         InventoryModule,

@@ -7,7 +7,7 @@ import { AdminBootstrapService } from './services/admin-bootstrap.service.js';
 import { AuthService } from './services/auth.service.js';
 import { LoginAttemptsService } from './services/login-attempts.service.js';
 import { PasswordService } from './services/password.service.js';
-import { SessionPurgeJob } from './services/session-purge.job.js';
+import { SessionPurgeJob } from './jobs/session-purge.job.js';
 import { SessionsService } from './services/sessions.service.js';
 import { UsersService } from './services/users.service.js';
 
