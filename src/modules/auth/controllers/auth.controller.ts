@@ -11,6 +11,7 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { uuidParam } from '../../../common/errors/validation.js';
 import { Authenticated } from '../../../common/auth/authenticated.decorator.js';
 import { CurrentActor } from '../../../common/auth/current-actor.decorator.js';
 import { Public } from '../../../common/auth/public.decorator.js';
@@ -114,7 +115,7 @@ export class AuthController {
   @ApiOperation({ summary: "End one of the caller's sessions" })
   @ApiNoContentResponse({ description: "The session's refresh tokens stop working" })
   @ApiNotFoundResponse({ description: 'No such session of the caller' })
-  deleteSession(@CurrentActor() actor: AuthenticatedActor, @Param('id') id: string): Promise<void> {
+  deleteSession(@CurrentActor() actor: AuthenticatedActor, @Param('id', uuidParam) id: string): Promise<void> {
     return this.sessions.revokeOwn(actor, id);
   }
 }

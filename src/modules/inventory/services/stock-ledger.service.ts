@@ -9,7 +9,7 @@ import {
   type MovementResponse,
   type ReconcileReport,
 } from '../dto/movement.dto.js';
-import { belowReserved, productNotFound } from '../inventory.errors.js';
+import { InventoryErrors } from '../inventory.errors.js';
 import { StockRepository } from '../repositories/stock.repository.js';
 import { CatalogCacheService } from './catalog-cache.service.js';
 
@@ -28,8 +28,8 @@ export class StockLedgerService {
     const movement = await this.transactions.run(async (manager) => {
       if (!(await this.stock.adjust(manager, dto.productId, dto.delta))) {
         const level = await this.stock.level(dto.productId, manager);
-        if (!level) throw productNotFound();
-        throw belowReserved(dto.productId, level.onHand, level.reserved, dto.delta);
+        if (!level) throw InventoryErrors.productNotFound();
+        throw InventoryErrors.belowReserved(dto.productId, level.onHand, level.reserved, dto.delta);
       }
       const [appended] = await this.stock.appendMovements(
         manager,

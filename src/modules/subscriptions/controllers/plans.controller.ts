@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query } f
 import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../../../common/auth/public.decorator.js';
 import { RequirePermission } from '../../../common/auth/require-permission.decorator.js';
-import { badRequest } from '../../../common/errors/domain-error.js';
+import { parseIfMatch } from '../../../common/http/if-match.js';
 import { uuidParam } from '../../../common/errors/validation.js';
 import { CachedGet } from '../../../infrastructure/cache/cached-get.js';
 import { requestContext } from '../../../infrastructure/http/request-context.js';
@@ -62,15 +62,4 @@ export class PlansController {
   ): Promise<PlanResponse> {
     return this.plans.update(id, body, parseIfMatch(ifMatch));
   }
-}
-
-function parseIfMatch(header: string | undefined): number | undefined {
-  if (header === undefined) return undefined;
-  const value = Number(header.replace(/^W\//, '').replace(/"/g, ''));
-  if (!Number.isInteger(value) || value < 1) {
-    throw badRequest('invalid_if_match', 'If-Match must be the plan version', [
-      { field: 'If-Match', message: 'must be a version number' },
-    ]);
-  }
-  return value;
 }
