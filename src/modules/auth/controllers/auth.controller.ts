@@ -23,7 +23,7 @@ import {
   LoginBody,
   RefreshBody,
   RegisterBody,
-  SessionList,
+  SessionPage,
 } from '../dto/auth.dto.js';
 import { UserResponse } from '../dto/user.dto.js';
 import { AuthService } from '../services/auth.service.js';
@@ -104,8 +104,8 @@ export class AuthController {
   @Get('sessions')
   @Authenticated()
   @ApiOperation({ summary: "The caller's live sessions, one per refresh-token family" })
-  @ApiOkResponse({ type: SessionList })
-  listSessions(@CurrentActor() actor: AuthenticatedActor): Promise<SessionList> {
+  @ApiOkResponse({ type: SessionPage })
+  listSessions(@CurrentActor() actor: AuthenticatedActor): Promise<SessionPage> {
     return this.sessions.list(actor);
   }
 

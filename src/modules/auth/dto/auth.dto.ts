@@ -98,7 +98,7 @@ export class SessionResponse {
   current: boolean;
 }
 
-export class SessionList {
+export class SessionPage {
   @ApiProperty({ type: [SessionResponse] })
   data: SessionResponse[];
 

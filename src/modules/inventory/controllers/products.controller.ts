@@ -15,7 +15,13 @@ import { uuidParam } from '../../../common/errors/validation.js';
 import { Public } from '../../../common/auth/public.decorator.js';
 import { RequirePermission } from '../../../common/auth/require-permission.decorator.js';
 import { Idempotent } from '../../../common/idempotency/idempotency.interceptor.js';
-import { CreateProductDto, ProductPage, ProductQuery, ProductResponse, UpdateProductDto } from '../dto/product.dto.js';
+import {
+  CreateProductBody,
+  ProductPage,
+  ProductQuery,
+  ProductResponse,
+  UpdateProductBody,
+} from '../dto/product.dto.js';
 import { ProductService } from '../services/product.service.js';
 import { parseIfMatch } from '../../../common/http/if-match.js';
 
@@ -31,7 +37,7 @@ export class ProductsController {
   @ApiCreatedResponse({ type: ProductResponse })
   @ApiForbiddenResponse({ description: 'Not admin or staff' })
   @ApiConflictResponse({ description: 'Duplicate sku' })
-  create(@Body() body: CreateProductDto): Promise<ProductResponse> {
+  create(@Body() body: CreateProductBody): Promise<ProductResponse> {
     return this.products.create(body);
   }
 
@@ -61,7 +67,7 @@ export class ProductsController {
   @ApiPreconditionFailedResponse({ description: 'If-Match does not match the current version' })
   update(
     @Param('id', uuidParam) id: string,
-    @Body() body: UpdateProductDto,
+    @Body() body: UpdateProductBody,
     @Headers('if-match') ifMatch?: string,
   ): Promise<ProductResponse> {
     return this.products.update(id, body, parseIfMatch(ifMatch));

@@ -5,7 +5,7 @@ import { Authenticated } from '../../../common/auth/authenticated.decorator.js';
 import { CurrentActor } from '../../../common/auth/current-actor.decorator.js';
 import { Idempotent } from '../../../common/idempotency/idempotency.interceptor.js';
 import type { AuthenticatedActor } from '../../../infrastructure/http/request-context.js';
-import { CreateReservationDto, ReservationResponse } from '../dto/reservation.dto.js';
+import { CreateReservationBody, ReservationResponse } from '../dto/reservation.dto.js';
 import { ReservationService } from '../services/reservation.service.js';
 
 @ApiTags('inventory')
@@ -19,7 +19,7 @@ export class ReservationsController {
   @ApiCreatedResponse({ type: ReservationResponse })
   @ApiNotFoundResponse({ description: 'Unknown product' })
   @ApiConflictResponse({ description: 'Out of stock: `items` lists {productId, requested, available}' })
-  create(@CurrentActor() actor: AuthenticatedActor, @Body() body: CreateReservationDto): Promise<ReservationResponse> {
+  create(@CurrentActor() actor: AuthenticatedActor, @Body() body: CreateReservationBody): Promise<ReservationResponse> {
     return this.reservations.create(actor, body);
   }
 

@@ -5,12 +5,12 @@ import { isDuplicateKey } from '../../../infrastructure/database/mysql-errors.js
 import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
 import { AuditService, diffChanges } from '../../audit/index.js';
 import {
-  type CreateProductDto,
+  type CreateProductBody,
   mapProduct,
   type ProductQuery,
   type ProductResponse,
   type ProductRow,
-  type UpdateProductDto,
+  type UpdateProductBody,
 } from '../dto/product.dto.js';
 import { Product } from '../entities/product.entity.js';
 import { InventoryErrors } from '../inventory.errors.js';
@@ -67,7 +67,7 @@ export class ProductService {
     });
   }
 
-  async create(dto: CreateProductDto): Promise<ProductResponse> {
+  async create(dto: CreateProductBody): Promise<ProductResponse> {
     const now = new Date();
     const product = Object.assign(new Product(), {
       id: newId(),
@@ -118,7 +118,7 @@ export class ProductService {
     return mapProduct(this.toRow(product, initialStock, 0));
   }
 
-  async update(id: string, dto: UpdateProductDto, expectedVersion: number | undefined): Promise<ProductResponse> {
+  async update(id: string, dto: UpdateProductBody, expectedVersion: number | undefined): Promise<ProductResponse> {
     let result: ProductResponse;
     try {
       result = await this.transactions.run(async (manager) => {

@@ -7,7 +7,7 @@ import type { AuthenticatedActor } from '../../../infrastructure/http/request-co
 import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
 import { AuditService } from '../../audit/index.js';
 import {
-  type CreateReservationDto,
+  type CreateReservationBody,
   DEFAULT_RESERVATION_TTL_SECONDS,
   effectiveStatus,
   mapReservation,
@@ -52,7 +52,7 @@ export class ReservationService {
     private readonly catalog: CatalogCacheService,
   ) {}
 
-  async create(actor: AuthenticatedActor, dto: CreateReservationDto): Promise<ReservationResponse> {
+  async create(actor: AuthenticatedActor, dto: CreateReservationBody): Promise<ReservationResponse> {
     const lines = normalizeItems(dto.items);
     const ids = lines.map((line) => line.productId);
     const states = new Map((await this.products.stockStates(ids)).map((state) => [state.id, state]));

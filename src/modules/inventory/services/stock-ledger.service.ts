@@ -3,7 +3,7 @@ import { decodeCursor, type Page, pageSize, toPage } from '../../../common/pagin
 import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
 import { AuditService } from '../../audit/index.js';
 import {
-  type CreateAdjustmentDto,
+  type CreateAdjustmentBody,
   mapMovement,
   type MovementQuery,
   type MovementResponse,
@@ -23,7 +23,7 @@ export class StockLedgerService {
     private readonly catalog: CatalogCacheService,
   ) {}
 
-  async adjust(dto: CreateAdjustmentDto): Promise<MovementResponse> {
+  async adjust(dto: CreateAdjustmentBody): Promise<MovementResponse> {
     const now = new Date();
     const movement = await this.transactions.run(async (manager) => {
       if (!(await this.stock.adjust(manager, dto.productId, dto.delta))) {

@@ -7,11 +7,11 @@ import { TransactionService } from '../../../infrastructure/database/transaction
 import type { AuthenticatedActor } from '../../../infrastructure/http/request-context.js';
 import { AuditService, diffChanges } from '../../audit/index.js';
 import {
-  type CreatePlanDto,
+  type CreatePlanBody,
   mapPlan,
   type PlanListQuery,
   type PlanResponse,
-  type UpdatePlanDto,
+  type UpdatePlanBody,
 } from '../dto/plan.dto.js';
 import type { Plan } from '../entities/plan.entity.js';
 import { PlanRepository } from '../repositories/plan.repository.js';
@@ -29,7 +29,7 @@ export class PlanService {
     private readonly cache: BillingCacheService,
   ) {}
 
-  async create(dto: CreatePlanDto): Promise<PlanResponse> {
+  async create(dto: CreatePlanBody): Promise<PlanResponse> {
     const items = dto.items ?? [];
     await this.stock.assertProductsExist(items.map((item) => item.productId));
     const now = new Date();
@@ -81,7 +81,7 @@ export class PlanService {
   }
 
   /** Name, active, features and price (a new price applies to each subscription from its next period). */
-  async update(id: string, dto: UpdatePlanDto, ifMatch?: number): Promise<PlanResponse> {
+  async update(id: string, dto: UpdatePlanBody, ifMatch?: number): Promise<PlanResponse> {
     const updated = await this.tx.run(async (manager) => {
       const plan = await this.plans.findById(id, manager);
       if (!plan) throw SubscriptionErrors.planNotFound();
