@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
 import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
-import { AuditService } from '../../audit/services/audit.service.js';
+import { AuditService } from '../../audit/index.js';
 import { OutboxService } from '../../webhooks/index.js';
 import { AuthErrors } from '../auth.errors.js';
 import type { PasswordResetConfirmBody } from '../dto/auth.dto.js';

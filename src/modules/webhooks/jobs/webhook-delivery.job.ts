@@ -3,11 +3,11 @@ import {
   Inject,
   Injectable,
   Logger,
+  type OnApplicationBootstrap,
   type OnApplicationShutdown,
-  type OnModuleInit,
 } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
 import { newId } from '../../../common/ids.js';
+import { JobScheduler } from '../../../common/jobs/job-scheduler.js';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
 import { webhookAttempts } from '../../../infrastructure/metrics/metrics.js';
 import { type ClaimedDelivery, WebhookRepository } from '../repositories/webhook.repository.js';
@@ -16,7 +16,6 @@ import { SecretBox } from '../services/secret-box.js';
 import { signatureHeader } from '../services/signature.js';
 import { type SendResult, WebhookSender } from '../services/webhook-sender.js';
 
-const JOB = 'webhook-deliveries';
 /** A claim outlives the longest send by this much, so a live claimant always records before it lapses. */
 const LEASE_MARGIN_MS = 60_000;
 
@@ -41,7 +40,7 @@ export function nextStep(
  * during a send), and does not hold up the other endpoints' deliveries.
  */
 @Injectable()
-export class WebhookDeliveryJob implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
+export class WebhookDeliveryJob implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(WebhookDeliveryJob.name);
   private readonly box: SecretBox;
   private readonly inFlight = new Set<Promise<void>>();
@@ -64,25 +63,22 @@ export class WebhookDeliveryJob implements OnModuleInit, BeforeApplicationShutdo
     private readonly repository: WebhookRepository,
     private readonly sender: WebhookSender,
     private readonly wakeup: DeliveryWakeup,
-    private readonly scheduler: SchedulerRegistry,
+    private readonly jobs: JobScheduler,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.box = new SecretBox(config.webhooks.secretKey);
     this.perEndpoint = Math.max(1, Math.ceil(config.webhooks.concurrency / 2));
   }
 
-  onModuleInit(): void {
+  onApplicationBootstrap(): void {
     if (!this.config.jobs.enabled) return;
     this.wakeup.onWake(() => void this.tick());
-    const timer = setInterval(() => void this.tick(), this.config.webhooks.pollIntervalMs);
-    timer.unref();
-    this.scheduler.addInterval(JOB, timer);
+    this.jobs.every('webhook-deliveries', this.config.webhooks.pollIntervalMs, () => this.tick());
   }
 
   /** Before the pool closes: stop claiming, let the sends in flight finish and record (≤ the timeout). */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    if (this.scheduler.doesExist('interval', JOB)) this.scheduler.deleteInterval(JOB);
     while (this.pumping || this.inFlight.size > 0) {
       await Promise.allSettled([...this.inFlight]);
       if (this.pumping) await new Promise((resolve) => setTimeout(resolve, 10));

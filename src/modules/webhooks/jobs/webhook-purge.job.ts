@@ -1,8 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Cron, CronExpression } from '@nestjs/schedule';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { JobScheduler } from '../../../common/jobs/job-scheduler.js';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
 import { WebhookRepository } from '../repositories/webhook.repository.js';
 
+const EVERY_MS = 3_600_000;
 const BATCH = 1_000;
 
 /** The smallest UUID v7 of instant `ms`: every id created at or after `ms` sorts >= it. */
@@ -17,18 +18,15 @@ function idLowerBound(ms: number): string {
  * deliveries are never touched. Safe on several instances at once.
  */
 @Injectable()
-export class WebhookPurgeJob {
-  private readonly logger = new Logger(WebhookPurgeJob.name);
-
+export class WebhookPurgeJob implements OnApplicationBootstrap {
   constructor(
     private readonly repository: WebhookRepository,
+    private readonly jobs: JobScheduler,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  @Cron(CronExpression.EVERY_HOUR)
-  async scheduled(): Promise<void> {
-    if (!this.config.jobs.enabled) return;
-    await this.run().catch((error: Error) => this.logger.warn(`webhook purge failed: ${error.message}`));
+  onApplicationBootstrap(): void {
+    this.jobs.every('webhook-purge', EVERY_MS, () => this.run());
   }
 
   /** Returns the deliveries and events deleted. */

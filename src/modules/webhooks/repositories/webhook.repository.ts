@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { leanQuery, leanStatement } from '../../../infrastructure/database/lean-query.js';
-import { affectedRows } from '../../inventory/repositories/affected-rows.js';
+import { affectedRows } from '../../../infrastructure/database/sql.js';
 import { WebhookDelivery } from '../entities/webhook-delivery.entity.js';
 import { WebhookEndpoint } from '../entities/webhook-endpoint.entity.js';
 

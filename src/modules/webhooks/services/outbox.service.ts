@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { newId } from '../../../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
-import { AuditService, type RecordedAuditEvent } from '../../audit/services/audit.service.js';
+import { type AuditedChange, AuditService } from '../../audit/index.js';
 import { WebhookRepository } from '../repositories/webhook.repository.js';
 import { DeliveryWakeup } from './delivery-wakeup.js';
 import { EndpointDirectory } from './endpoint-directory.service.js';
@@ -58,11 +58,11 @@ export class OutboxService implements OnModuleInit {
   }
 
   /** A failed attempt (declined subscribe, failed login) changed nothing a receiver should act on. */
-  private fromAudit(manager: EntityManager, event: RecordedAuditEvent): Promise<void> {
+  private fromAudit(manager: EntityManager, event: AuditedChange): Promise<void> {
     if (event.outcome !== 'success') return Promise.resolve();
     return this.emit(manager, {
       id: event.id,
-      type: event.action,
+      type: event.name,
       occurredAt: event.occurredAt,
       data: {
         entityType: event.entityType,

@@ -3,8 +3,7 @@ import { newId } from '../../../common/ids.js';
 import { decodeCursor, type Page, pageSize, toPage } from '../../../common/pagination/pagination.js';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
 import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
-import { AuditService } from '../../audit/services/audit.service.js';
-import { diffChanges } from '../../audit/services/redact.js';
+import { AuditService, diffChanges } from '../../audit/index.js';
 import {
   type CreatedWebhookEndpointResponse,
   type CreateWebhookEndpointDto,
