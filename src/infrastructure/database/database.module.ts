@@ -6,6 +6,7 @@ import { observePool } from '../metrics/metrics.js';
 import { enforceAcquireTimeout } from './acquire-timeout.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { runMigrationsLocked } from './prepare-database.js';
+import { ReadReplicas } from './read-replicas.service.js';
 import { TransactionService } from './transaction.service.js';
 
 const STOP_POOL_METRICS = Symbol('STOP_POOL_METRICS');
@@ -20,6 +21,7 @@ const STOP_POOL_METRICS = Symbol('STOP_POOL_METRICS');
   ],
   providers: [
     TransactionService,
+    ReadReplicas,
     {
       // Runs once the DataSource exists and before anything serves: migrate, then bound pool waits.
       provide: 'DATABASE_READY',
@@ -36,7 +38,7 @@ const STOP_POOL_METRICS = Symbol('STOP_POOL_METRICS');
       useFactory: (dataSource: DataSource) => observePool(() => poolStats(dataSource)),
     },
   ],
-  exports: [TransactionService],
+  exports: [TransactionService, ReadReplicas],
 })
 export class DatabaseModule implements OnModuleDestroy {
   constructor(@Inject(STOP_POOL_METRICS) private readonly stopPoolMetrics: () => void) {}

@@ -53,12 +53,13 @@ export class CatalogCacheService {
   async productPage(
     query: Record<string, unknown>,
     load: () => Promise<Page<ProductResponse>>,
+    ttlMs: number = InventoryCacheTtl.listMs,
   ): Promise<Page<ProductResponse>> {
     const page = await this.throughRedis(
       [InventoryCacheKeys.listGeneration()],
       ([generation]) => InventoryCacheKeys.productList(generation, query),
       load,
-      InventoryCacheTtl.listMs,
+      ttlMs,
     );
     return page ?? load();
   }
