@@ -100,7 +100,9 @@ export class AppCacheService {
       for (const tag of tags) {
         const tagKey = this.tagKey(tag);
         const members = await this.redis.sMembers(tagKey);
-        await this.redis.del([...members, tagKey]);
+        // Through the store: on a Redis Cluster the members live in many slots, and keyv groups them by slot.
+        if (members.length > 0) await this.cache.mdel(members);
+        await this.redis.del(tagKey);
       }
     });
   }
