@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { NearCache } from './near-cache.js';
-import { createSubscriberClient, REDIS_CLIENT, type RedisClient, usesCluster } from './redis-client.js';
+import {
+  clusterHubClient,
+  createSubscriberClient,
+  REDIS_CLIENT,
+  type RedisClient,
+  usesCluster,
+} from './redis-client.js';
 import { withTimeout } from './with-timeout.js';
 
 interface InvalidationMessage {
@@ -16,7 +22,8 @@ interface InvalidationMessage {
  * once and publishes them on one Redis channel; each instance's subscriber connection (a duplicate of
  * the shared client) drops them on arrival. While that subscriber is not connected every near cache is
  * emptied and switched off (reads go to Redis/MySQL), and it is emptied again on reconnect. On a Redis
- * Cluster the subscriber is a connection to one node, replaced by one to the next node when it ends.
+ * Cluster every instance subscribes and publishes on one hub node (clusterHubClient), the next one when the
+ * connection to it ends.
  */
 @Injectable()
 export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
@@ -24,6 +31,8 @@ export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
   private readonly origin = randomUUID();
   private readonly caches = new Map<string, NearCache<unknown>>();
   private subscriber?: RedisClient;
+  /** Cluster only: publishes on the hub node, where the other instances' subscribers are. */
+  private hub?: RedisClient;
   private connected = false;
   private stopped = false;
   private retry?: NodeJS.Timeout;
@@ -55,19 +64,23 @@ export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
     this.caches.get(namespace)?.delete(keys);
     if (!this.usable) return;
     const message: InvalidationMessage = { origin: this.origin, namespace, keys: [...keys] };
-    // A cluster sends a PUBLISH to any node, a dead one included, while the other nodes' subscribers are
-    // still listening: try as many times as there are nodes (each try goes to the next node).
-    const tries = Math.max(1, this.config.redis.clusterNodes.length);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await withTimeout(this.redis.publish(this.channel, JSON.stringify(message)), 1_000);
-        return;
-      } catch (error) {
-        if (attempt < tries) continue;
+    const payload = JSON.stringify(message);
+    try {
+      await withTimeout((this.hub ?? this.redis).publish(this.channel, payload), 1_000);
+      return;
+    } catch (error) {
+      if (!this.hub) {
         // Single Redis: other instances' subscribers use the same Redis; if it is unreachable they are off too.
         this.logger.warn(`could not publish a cache invalidation (${(error as Error).message})`);
         return;
       }
+    }
+    // Cluster, hub unreachable: subscribers there are disconnected (near caches off); those that already moved
+    // to another node hear it through any node, over the cluster bus.
+    try {
+      await withTimeout(this.redis.publish(this.channel, payload), 1_000);
+    } catch (error) {
+      this.logger.warn(`could not publish a cache invalidation (${(error as Error).message})`);
     }
   }
 
@@ -77,6 +90,7 @@ export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async subscribe(attempt: number): Promise<void> {
+    if (usesCluster(this.config)) this.replaceHub(attempt);
     const subscriber = createSubscriberClient(this.redis, this.config, attempt);
     this.subscriber = subscriber;
     const current = () => this.subscriber === subscriber;
@@ -110,6 +124,15 @@ export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  private replaceHub(attempt: number): void {
+    const previous = this.hub;
+    const hub = clusterHubClient(this.config, attempt, true);
+    hub.on('error', () => undefined); // a failed PUBLISH falls back to the cluster client
+    void hub.connect().catch(() => undefined);
+    this.hub = hub;
+    if (previous) closeQuietly(previous);
+  }
+
   private resubscribeSoon(attempt: number): void {
     if (this.stopped || this.retry) return;
     this.retry = setTimeout(() => {
@@ -122,6 +145,8 @@ export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retry);
+    if (this.hub) closeQuietly(this.hub);
+    this.hub = undefined;
     const subscriber = this.subscriber;
     this.subscriber = undefined;
     this.setConnected(false);
@@ -146,4 +171,9 @@ export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
     this.connected = connected;
     for (const cache of this.caches.values()) cache.setActive(connected);
   }
+}
+
+function closeQuietly(client: RedisClient): void {
+  if (client.isReady) void client.close().catch(() => client.destroy());
+  else if (client.isOpen) client.destroy();
 }

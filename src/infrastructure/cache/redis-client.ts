@@ -78,18 +78,27 @@ function createClusterClient(config: AppConfig): RedisClient {
 
 /**
  * The connection the invalidation bus subscribes on. Single Redis: a duplicate of the shared client (it
- * reconnects and resubscribes by itself). Cluster: a plain client to one node — a PUBLISH on any node reaches
- * every node's subscribers — that does not reconnect: when it ends, the bus connects to the next node
- * (`attempt` rotates through REDIS_CLUSTER_NODES), so a dead node does not keep the near caches off.
+ * reconnects and resubscribes by itself). Cluster: a plain connection to the pub/sub hub node (see
+ * clusterHubClient) that does not reconnect: when it ends, the bus moves to the next node.
  */
 export function createSubscriberClient(shared: RedisClient, config: AppConfig, attempt: number): RedisClient {
   if (!usesCluster(config)) return shared.duplicate() as RedisClient;
+  return clusterHubClient(config, attempt, false);
+}
+
+/**
+ * Cluster only: a plain connection to node `attempt % n` of REDIS_CLUSTER_NODES, the pub/sub hub. Every instance
+ * subscribes and publishes there (starting from the first node of the same list), because a PUBLISH reaches
+ * the subscribers of its own node before it answers, but those of other nodes only later, over the cluster bus:
+ * through one hub, an instance that answered a write has already told the other instances' near caches.
+ */
+export function clusterHubClient(config: AppConfig, attempt: number, reconnect: boolean): RedisClient {
   const nodes = config.redis.clusterNodes;
   const { host, port } = nodes[attempt % nodes.length];
   return createClient({
     url: `redis://${hostForUrl(host)}:${port}`,
     disableOfflineQueue: true,
-    socket: { connectTimeout: CONNECT_TIMEOUT_MS, reconnectStrategy: false },
+    socket: { connectTimeout: CONNECT_TIMEOUT_MS, reconnectStrategy: reconnect ? reconnectStrategy : false },
   }) as RedisClient;
 }
 

@@ -84,9 +84,10 @@ export class ReadReplicas implements OnModuleInit, OnModuleDestroy {
     return Object.fromEntries(this.replicas.map((replica) => [replica.name, replica.state]));
   }
 
-  async onModuleInit(): Promise<void> {
+  onModuleInit(): void {
     if (!this.configured) return;
-    await this.checkAll();
+    // Not awaited: a replica that is slow to answer must not delay the boot (reads use the primary meanwhile).
+    void this.checkAll();
     this.timer = setInterval(() => void this.checkAll(), CHECK_INTERVAL_MS);
     this.timer.unref();
   }
