@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
 import { loadConfig } from '../src/config/app-config.js';
-import { HealthController } from '../src/infrastructure/health/health.controller.js';
+import { HealthController } from '../src/modules/operations/health.controller.js';
 import {
   type K8sObject,
   kubectlAvailable,

@@ -5,6 +5,7 @@ import { withTimeout } from '../cache/with-timeout.js';
 import { enforceAcquireTimeout } from './acquire-timeout.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { leanQuery } from './lean-query.js';
+import type { ModuleSchema } from './module-schema.js';
 import { isConnectionFailure } from './mysql-errors.js';
 import { type ReplicaState, replicaStateOf } from './replica-state.js';
 
@@ -129,14 +130,18 @@ export class ReadReplicas implements OnModuleInit, OnModuleDestroy {
   private async connect(replica: Replica): Promise<DataSource> {
     if (replica.dataSource) return replica.dataSource;
     const { target } = replica;
+    // The primary's entities (a read may use repositories), none of its migrations (replicas replicate them).
+    const schema = {
+      entities: [...((this.primary.options.entities ?? []) as ModuleSchema['entities'])],
+      migrations: [],
+    };
     const dataSource = new DataSource({
-      ...dataSourceOptions(this.config),
+      ...dataSourceOptions(this.config, schema),
       host: target.host,
       port: target.port,
       username: target.user,
       password: target.password,
       database: target.database,
-      migrations: [],
     } as ReturnType<typeof dataSourceOptions>);
     await withTimeout(dataSource.initialize(), this.config.db.connectTimeoutMs).catch(async (error: unknown) => {
       await dataSource.destroy().catch(() => undefined);

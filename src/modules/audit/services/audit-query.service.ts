@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { badRequest } from '../../../common/errors/domain-error.js';
 import { decodeCursor, type Page, pageSize, toPage } from '../../../common/pagination/pagination.js';
-import { type AuditEventDto, type AuditEventQuery, toAuditEventDto } from '../dto/audit-event.dto.js';
+import { type AuditEventResponse, type AuditEventQuery, toAuditEventResponse } from '../dto/audit-event.dto.js';
 import { ReadReplicas } from '../../../infrastructure/database/read-replicas.service.js';
 import { AuditEventRepository } from '../repositories/audit-event.repository.js';
 import { idLowerBound } from './event-time.js';
@@ -14,7 +14,7 @@ export class AuditQueryService {
     private readonly replicas: ReadReplicas,
   ) {}
 
-  async list(query: AuditEventQuery): Promise<Page<AuditEventDto>> {
+  async list(query: AuditEventQuery): Promise<Page<AuditEventResponse>> {
     const limit = pageSize(query);
     const cursor = decodeCursor(query.cursor, 1);
     const filter = {
@@ -27,7 +27,7 @@ export class AuditQueryService {
       beforeId: cursor !== undefined ? String(cursor[0]) : undefined,
     };
     const rows = await this.replicas.read((db) => this.events.list(filter, limit + 1, db));
-    return toPage(rows, limit, (row) => [row.id], toAuditEventDto);
+    return toPage(rows, limit, (row) => [row.id], toAuditEventResponse);
   }
 }
 
