@@ -31,7 +31,41 @@ describe('loadConfig', () => {
     });
   });
 
+  it('parses read replicas and Redis Cluster nodes', () => {
+    const config = loadConfig({
+      DATABASE_REPLICA_URLS: 'mysql://ro:pw@replica-0:3306/shop, mysql://ro:pw@replica-1:3307/shop',
+      DATABASE_REPLICA_MAX_LAG_SECONDS: '2',
+      REDIS_CLUSTER_NODES: 'redis-0:6379,10.0.0.2:7001,[::1]:7002',
+    });
+    expect(config.db.replicas.map((r) => [r.host, r.port, r.user, r.database])).toEqual([
+      ['replica-0', 3306, 'ro', 'shop'],
+      ['replica-1', 3307, 'ro', 'shop'],
+    ]);
+    expect(config.db.replicaMaxLagSeconds).toBe(2);
+    expect(config.redis.clusterNodes).toEqual([
+      { host: 'redis-0', port: 6379 },
+      { host: '10.0.0.2', port: 7001 },
+      { host: '::1', port: 7002 },
+    ]);
+    expect(loadConfig({}).db.replicas).toEqual([]);
+    expect(loadConfig({}).redis.clusterNodes).toEqual([]);
+  });
+
+  it('needs no REDIS_URL in production when REDIS_CLUSTER_NODES is set', () => {
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'mysql://app@db/shop',
+      JWT_SECRET: 'x'.repeat(32),
+    };
+    expect(() => loadConfig(production)).toThrow(/REDIS_URL/);
+    expect(loadConfig({ ...production, REDIS_CLUSTER_NODES: 'redis-0:6379' }).redis.clusterNodes).toHaveLength(1);
+  });
+
   it.each([
+    [{ DATABASE_REPLICA_URLS: 'mysql://ro@replica-0/shop,postgres://x/y' }, /DATABASE_REPLICA_URLS/],
+    [{ DATABASE_REPLICA_MAX_LAG_SECONDS: '-1' }, /DATABASE_REPLICA_MAX_LAG_SECONDS/],
+    [{ REDIS_CLUSTER_NODES: 'redis-0' }, /REDIS_CLUSTER_NODES/],
+    [{ REDIS_CLUSTER_NODES: 'redis-0:99999' }, /REDIS_CLUSTER_NODES/],
     [{ PORT: 'abc' }, /PORT/],
     [{ PORT: '70000' }, /PORT/],
     [{ DATABASE_URL: 'postgres://x/y' }, /DATABASE_URL/],

@@ -32,9 +32,18 @@ export interface AppConfig {
     readonly slowQueryMs: number;
     readonly migrateOnStart: boolean;
     readonly deadlockRetries: number;
+    /**
+     * Read replicas (DATABASE_REPLICA_URLS): reads that may lag go there, round-robin (ReadReplicas).
+     * Same form as DATABASE_URL; empty = everything on the primary.
+     */
+    readonly replicas: readonly DatabaseTarget[];
+    /** A replica further behind than this (or not replicating, or down) is skipped (DATABASE_REPLICA_MAX_LAG_SECONDS). */
+    readonly replicaMaxLagSeconds: number;
   };
   readonly redis: {
     readonly url: string;
+    /** REDIS_CLUSTER_NODES: seed nodes of a Redis Cluster, used instead of `url` when not empty. */
+    readonly clusterNodes: readonly { readonly host: string; readonly port: number }[];
     /** A cache call slower than this counts as a miss, so a slow Redis never slows a request much. */
     readonly timeoutMs: number;
     readonly keyPrefix: string;
@@ -127,6 +136,16 @@ export interface AppConfig {
     /** Lifetime of a password-reset token (PASSWORD_RESET_TTL_SECONDS, contract: 30 min). */
     readonly ttlSeconds: number;
   };
+}
+
+/** Where one MySQL server is: parsed from a `mysql://user:pass@host:port/db` URL. */
+export interface DatabaseTarget {
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  readonly database: string;
 }
 
 export class ConfigError extends Error {}
@@ -228,26 +247,38 @@ function parseSecretKey(
   return { key, source: 'env' };
 }
 
-function parseDatabaseUrl(url: string) {
+function parseDatabaseUrl(url: string, name = 'DATABASE_URL'): DatabaseTarget {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new ConfigError(`DATABASE_URL must look like mysql://user:pass@host:port/db`);
+    throw new ConfigError(`${name} must look like mysql://user:pass@host:port/db`);
   }
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
   if (parsed.protocol !== 'mysql:' || !parsed.hostname || !/^[A-Za-z0-9_]+$/.test(database)) {
-    throw new ConfigError(
-      `DATABASE_URL must look like mysql://user:pass@host:port/db (database name: letters, digits, _)`,
-    );
+    throw new ConfigError(`${name} must look like mysql://user:pass@host:port/db (database name: letters, digits, _)`);
   }
   return {
+    url,
     host: parsed.hostname,
     port: parsed.port ? Number(parsed.port) : 3306,
     user: decodeURIComponent(parsed.username || 'root'),
     password: decodeURIComponent(parsed.password),
     database,
   };
+}
+
+/** `host:port,host:port` (REDIS_CLUSTER_NODES). */
+function parseClusterNodes(raw: string | undefined): { host: string; port: number }[] {
+  if (raw === undefined) return [];
+  return raw.split(',').map((part) => {
+    const match = /^\s*([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})\s*$/.exec(part);
+    const port = Number(match?.[2]);
+    if (!match || port < 1 || port > 65535) {
+      throw new ConfigError(`REDIS_CLUSTER_NODES must look like host:port,host:port, got "${raw}"`);
+    }
+    return { host: match[1].replace(/^\[|\]$/g, ''), port };
+  });
 }
 
 function parseRedisUrl(url: string): string {
@@ -268,8 +299,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const dbUrl = production
     ? read.string('DATABASE_URL')
     : read.string('DATABASE_URL', 'mysql://root@127.0.0.1:3306/mainspring');
+  const clusterNodes = parseClusterNodes(read.optional('REDIS_CLUSTER_NODES'));
+  // With a cluster REDIS_URL is not used, so production does not require it.
   const redisUrl = parseRedisUrl(
-    production ? read.string('REDIS_URL') : read.string('REDIS_URL', 'redis://127.0.0.1:6379'),
+    production && clusterNodes.length === 0
+      ? read.string('REDIS_URL')
+      : read.string('REDIS_URL', 'redis://127.0.0.1:6379'),
   );
 
   const givenSecret = read.optional('JWT_SECRET');
@@ -306,7 +341,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     shutdownGraceMs: read.int('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     exposeQueryCount: !production && read.bool('EXPOSE_QUERY_COUNT', false),
     db: {
-      url: dbUrl,
       ...parseDatabaseUrl(dbUrl),
       poolSize: read.int('DB_POOL_SIZE', 10, 1, 500),
       acquireTimeoutMs: read.int('DB_ACQUIRE_TIMEOUT_MS', 5_000, 10, 120_000),
@@ -314,9 +348,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
       slowQueryMs: read.int('DB_SLOW_QUERY_MS', 200, 1, 600_000),
       migrateOnStart: read.bool('DB_MIGRATE_ON_START', true),
       deadlockRetries: read.int('DB_DEADLOCK_RETRIES', 3, 0, 20),
+      replicas: (read.optional('DATABASE_REPLICA_URLS') ?? '')
+        .split(',')
+        .map((url) => url.trim())
+        .filter(Boolean)
+        .map((url) => parseDatabaseUrl(url, 'DATABASE_REPLICA_URLS')),
+      replicaMaxLagSeconds: read.int('DATABASE_REPLICA_MAX_LAG_SECONDS', 5, 0, 86_400),
     },
     redis: {
       url: redisUrl,
+      clusterNodes,
       timeoutMs: read.int('REDIS_TIMEOUT_MS', 50, 1, 10_000),
       keyPrefix: read.string('REDIS_KEY_PREFIX', 'ms:'),
       cacheEnabled: read.bool('CACHE_ENABLED', true),

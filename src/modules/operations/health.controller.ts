@@ -25,7 +25,9 @@ export class HealthController {
 
   /** Readiness: MySQL reachable, migrations applied, not shutting down. Redis down is degraded, not failed. */
   @Get('ready')
-  @ApiOkResponse({ description: 'Ready to serve; `details.redis.status` may be `degraded`' })
+  @ApiOkResponse({
+    description: 'Ready to serve; `details.redis.status` and `details.replicas.status` may be `degraded`',
+  })
   @ApiServiceUnavailableResponse({ description: 'Terminus body naming the failed check' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
     const [result, redis] = await Promise.all([
@@ -43,6 +45,7 @@ export class HealthController {
       this.indicators.redisStatus(),
     ]);
     void reply.header('cache-control', 'no-store');
-    return { ...result, details: { ...result.details, redis } } as HealthCheckResult;
+    const replicas = this.indicators.replicaStatus();
+    return { ...result, details: { ...result.details, redis, ...(replicas && { replicas }) } } as HealthCheckResult;
   }
 }
