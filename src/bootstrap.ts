@@ -6,7 +6,10 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from './config/app-config.js';
 import { AppModule, type ModuleImport } from './app.module.js';
+import { AccessPolicy } from './common/auth/access.policy.js';
 import { registerHttpHooks, requestIdFor } from './infrastructure/http/http-hooks.js';
+import { applyRoutePolicies } from './infrastructure/http/route-hooks.js';
+import { RateLimitPolicy } from './modules/auth/rate-limit/rate-limit.policy.js';
 import { staticHeadersOf } from './infrastructure/http/static-headers.js';
 import { createRootLogger, PinoNestLogger } from './infrastructure/logging/logger.js';
 import { setupSwagger } from './swagger.js';
@@ -37,6 +40,8 @@ export async function createApp(
 
   const fastify = app.getHttpAdapter().getInstance();
   registerHttpHooks(fastify, rootLogger, config.exposeQueryCount);
+  // Authentication, then rate limits (keyed by the actor), per route, as Fastify hooks (not Nest guards).
+  applyRoutePolicies(fastify, app, [app.get(AccessPolicy), app.get(RateLimitPolicy)]);
 
   // Security headers from helmet, computed once. (@fastify/helmet rebuilds the helmet middleware, CSP
   // parsing included, on every request, and adds an async hook: measured at well over half of the

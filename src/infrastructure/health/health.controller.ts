@@ -4,6 +4,7 @@ import { HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../../common/auth/public.decorator.js';
 import { SkipRateLimit } from '../../common/rate-limit/rate-limit.decorators.js';
+import { ServeDirect } from '../http/direct-route.js';
 import { ReadinessIndicators } from './readiness.indicators.js';
 
 @ApiTags('health')
@@ -18,6 +19,7 @@ export class HealthController {
 
   /** Liveness: the process can serve. No dependency is checked. */
   @Get('live')
+  @ServeDirect(() => [])
   @ApiOkResponse({ description: 'The process is alive' })
   live(): { status: 'ok' } {
     return { status: 'ok' };

@@ -8,13 +8,14 @@ import { AdminBootstrapService } from './services/admin-bootstrap.service.js';
 import { AuthService } from './services/auth.service.js';
 import { LoginAttemptsService } from './services/login-attempts.service.js';
 import { PasswordService } from './services/password.service.js';
+import { ProfileCache } from './services/profile-cache.service.js';
 import { SessionPurgeJob } from './services/session-purge.job.js';
 import { SessionsService } from './services/sessions.service.js';
 import { UsersService } from './services/users.service.js';
 
 /**
  * Accounts, sessions (rotating refresh-token families), user administration and the rate limits
- * (a global guard). Access tokens are verified by the global AccessGuard in common/auth.
+ * (per-route Fastify hooks). Access tokens are verified by the AccessPolicy in common/auth.
  */
 @Module({
   imports: [RateLimitModule],
@@ -23,6 +24,7 @@ import { UsersService } from './services/users.service.js';
     UsersRepository,
     SessionsRepository,
     PasswordService,
+    ProfileCache,
     LoginAttemptsService,
     SessionsService,
     AuthService,

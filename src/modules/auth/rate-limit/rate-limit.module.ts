@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
-import { RateLimitGuard } from './rate-limit.guard.js';
+import { RateLimitPolicy } from './rate-limit.policy.js';
 import { RateLimitStore } from './rate-limit.store.js';
 
-/** The rate limits: a global guard over Redis-backed counters (see RateLimitGuard). */
+/** The rate limits: a per-route policy (Fastify hooks, see RateLimitPolicy) over Redis-backed counters. */
 @Module({
-  providers: [RateLimitStore, { provide: APP_GUARD, useClass: RateLimitGuard }],
-  exports: [RateLimitStore],
+  providers: [RateLimitStore, RateLimitPolicy],
+  exports: [RateLimitStore, RateLimitPolicy],
 })
 export class RateLimitModule {}

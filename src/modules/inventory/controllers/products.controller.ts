@@ -14,6 +14,7 @@ import {
 import { Public } from '../../../common/auth/public.decorator.js';
 import { RequirePermission } from '../../../common/auth/require-permission.decorator.js';
 import { Idempotent } from '../../../common/idempotency/idempotency.interceptor.js';
+import { ServeDirect } from '../../../infrastructure/http/direct-route.js';
 import { CreateProductDto, ProductPage, ProductQuery, ProductResponse, UpdateProductDto } from '../dto/product.dto.js';
 import { ProductService } from '../services/product.service.js';
 
@@ -42,6 +43,7 @@ export class ProductsController {
 
   @Get(':id')
   @Public()
+  @ServeDirect((req) => [(req.params as { id: string }).id])
   @ApiOkResponse({ type: ProductResponse })
   @ApiNotModifiedResponse({ description: 'If-None-Match matched the ETag' })
   @ApiNotFoundResponse()
