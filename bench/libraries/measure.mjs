@@ -1,6 +1,8 @@
 // Interleaved rounds over the variants of bench/libraries/server.mjs: server CPU µs per request (all
 // threads, /proc) and req/s, GET / at 32 connections, server pinned to the last CPU, autocannon to CPU 0.
+// INJECT=20000 measures in-process instead (no sockets, no autocannon): steadier on a busy machine.
 // Usage: npm run build && npm install --prefix bench/libraries --legacy-peer-deps && node bench/libraries/measure.mjs
+import { once } from 'node:events';
 import path from 'node:path';
 import { freePort, pinning, spawnNode, stopAll, stopChild, waitForHttp } from '../lib/children.mjs';
 import { measure } from '../lib/load.mjs';
@@ -10,12 +12,29 @@ const VARIANTS = (
   process.env.VARIANTS ?? 'bare,own-context,nestjs-cls,own-log,nestjs-pino,own-rate-limit,throttler'
 ).split(',');
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
+/** INJECT=<n>: measure in-process through fastify.inject, n requests per run (see server.mjs), instead of over HTTP. */
+const INJECT = process.env.INJECT;
 const settings = { connections: 32, warmupSeconds: 2, durationSeconds: Number(process.env.SECONDS ?? 4) };
 const results = Object.fromEntries(VARIANTS.map((v) => [v, { cpu: [], rps: [] }]));
 
 try {
   for (let round = 1; round <= ROUNDS; round++) {
     for (const variant of VARIANTS) {
+      if (INJECT) {
+        const child = spawnNode([path.join(import.meta.dirname, 'server.mjs')], {
+          cpu: pinning?.server,
+          env: { PATH: process.env.PATH, NODE_ENV: 'production', PORT: '1', VARIANT: variant, INJECT },
+          label: variant,
+        });
+        let out = '';
+        child.stdout.on('data', (d) => (out += d));
+        const [code] = await once(child, 'exit');
+        if (code !== 0) throw new Error(`${variant} failed (exit ${code})`);
+        const { cpuUsPerRequest } = JSON.parse(out.trim().split('\n').pop());
+        results[variant].cpu.push(cpuUsPerRequest);
+        process.stderr.write(`round ${round} ${variant}: ${cpuUsPerRequest.toFixed(1)} µs/req (inject)\n`);
+        continue;
+      }
       const port = await freePort();
       const child = spawnNode([path.join(import.meta.dirname, 'server.mjs')], {
         cpu: pinning?.server,
