@@ -1,4 +1,3 @@
-import { hash } from 'node:crypto';
 import etag from '@fastify/etag';
 import helmet from 'helmet';
 import type { Logger as Pino } from 'pino';
@@ -7,6 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { AppConfig } from './config/app-config.js';
 import { AppModule, type ModuleImport } from './app.module.js';
 import { AccessPolicy } from './common/auth/access.policy.js';
+import { bodyHash } from './infrastructure/http/etag.js';
 import { registerHttpHooks, requestIdFor } from './infrastructure/http/http-hooks.js';
 import { applyRoutePolicies } from './infrastructure/http/route-hooks.js';
 import { RateLimitPolicy } from './modules/auth/rate-limit/rate-limit.policy.js';
@@ -70,7 +70,7 @@ export async function createApp(
     done();
   });
   // Same SHA-1/base64 tags as the plugin's default, through the one-shot crypto.hash (no Hash object per response).
-  await app.register(etag, { weak: true, hashFn: (payload) => hash('sha1', payload, 'base64') });
+  await app.register(etag, { weak: true, hashFn: bodyHash });
   // No allowed origin: no CORS plugin at all (with `origin: false` it only ran a no-op hook per
   // request; preflights get the same 404 either way).
   if (config.corsOrigins.length > 0) app.enableCors({ origin: [...config.corsOrigins] });

@@ -7,6 +7,9 @@ import { SkipRateLimit } from '../../common/rate-limit/rate-limit.decorators.js'
 import { ServeDirect } from '../http/direct-route.js';
 import { ReadinessIndicators } from './readiness.indicators.js';
 
+/** One object for every answer: its JSON and ETag are computed once (see ServeDirect). */
+const LIVE = Object.freeze({ status: 'ok' as const });
+
 @ApiTags('health')
 @Public()
 @SkipRateLimit()
@@ -22,7 +25,7 @@ export class HealthController {
   @ServeDirect(() => [])
   @ApiOkResponse({ description: 'The process is alive' })
   live(): { status: 'ok' } {
-    return { status: 'ok' };
+    return LIVE;
   }
 
   /** Readiness: MySQL reachable, migrations applied, not shutting down. Redis down is degraded, not failed. */

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { Controller, Get, HttpCode, Param, ParseIntPipe, Post, UseInterceptors } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -52,10 +53,21 @@ function route(handlerName: keyof ThingsController, method = 'GET', path = '/thi
 }
 
 describe('directHandlerFor', () => {
-  it('calls the controller method with the arguments taken from the request', async () => {
+  it('calls the controller method with the arguments taken from the request; JSON and ETag once per object', async () => {
     const handler = directHandlerFor(route('get'))!;
+    const headers: Record<string, string> = {};
+    const reply = {
+      header(name: string, value: string) {
+        headers[name] = value;
+        return this;
+      },
+    } as unknown as FastifyReply;
     const req = { params: { id: '42' } } as unknown as FastifyRequest;
-    expect(await handler.call({} as never, req, {} as FastifyReply)).toEqual({ id: '42' });
+    expect(await handler.call({} as never, req, reply)).toBe('{"id":"42"}');
+    expect(headers).toEqual({
+      etag: `W/"${createHash('sha1').update('{"id":"42"}').digest('base64')}"`,
+      'content-type': 'application/json; charset=utf-8',
+    });
   });
 
   it('treats an empty path parameter as no match, as Nest does', () => {

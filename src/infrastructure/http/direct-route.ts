@@ -9,6 +9,7 @@ import {
   ROUTE_ARGS_METADATA,
 } from '@nestjs/common/constants.js';
 import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
+import { weakEtagOf } from './etag.js';
 import type { ControllerRoute } from './route-table.js';
 
 const SERVE_DIRECT = 'http:serve-direct';
@@ -24,7 +25,9 @@ export type DirectArguments = (req: FastifyRequest) => unknown[];
  * same as for any route: the route is declared with the usual decorators (Swagger lists it, the
  * permission matrix calls it), its access and rate-limit policy and every global hook (request id,
  * security headers, request context, ETag, metrics, access log) apply, and an error is rendered by
- * the same exception filter. Only for GET routes whose parameters need no pipe and that use no
+ * the same exception filter. The answer's JSON and ETag are computed once per object (see
+ * `prepared`): a cached value, returned as the same object on every hit, is serialised and hashed
+ * once, not per request; so a direct route must not mutate an object after returning it. Only for GET routes whose parameters need no pipe and that use no
  * interceptor, guard, @HttpCode, @Header or @Redirect: checked at start-up.
  */
 export const ServeDirect = (args: DirectArguments) => SetMetadata(SERVE_DIRECT, args);
@@ -65,6 +68,26 @@ export function directHandlerFor(route: ControllerRoute): RouteHandlerMethod | u
       const params = req.params as Record<string, string>;
       for (const name in params) if (params[name] === '') return reply.callNotFound();
     }
-    return instance[method](...args(req));
+    const result = instance[method](...args(req));
+    return result instanceof Promise ? result.then((value) => prepared(reply, value)) : prepared(reply, result);
   };
+}
+
+const bodies = new WeakMap<object, { json: string; etag: string }>();
+
+/**
+ * The JSON body of `value` with its ETag header set (what Fastify's serialiser and @fastify/etag would
+ * produce, byte for byte), remembered per object: the plugin skips hashing when the header is set and
+ * still answers If-None-Match with 304.
+ */
+function prepared(reply: FastifyReply, value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  let body = bodies.get(value);
+  if (!body) {
+    const json = JSON.stringify(value);
+    body = { json, etag: weakEtagOf(json) };
+    bodies.set(value, body);
+  }
+  void reply.header('etag', body.etag).header('content-type', 'application/json; charset=utf-8');
+  return body.json;
 }
