@@ -15,6 +15,7 @@ const NEAR_PROFILES = 'auth.profiles';
 @Injectable()
 export class ProfileCache {
   private readonly near: NearCache<UserResponse>;
+  private readonly loading = new Map<string, Promise<UserResponse | undefined>>();
 
   constructor(private readonly bus: InvalidationBus) {
     this.near = bus.create<UserResponse>(NEAR_PROFILES);
@@ -25,16 +26,29 @@ export class ProfileCache {
     return this.near.get(userId);
   }
 
-  async load(userId: string, load: () => Promise<UserResponse | undefined>): Promise<UserResponse | undefined> {
-    // Taken before reading: an invalidation arriving meanwhile stops this (possibly old) value being kept.
-    const ticket = this.near.ticket();
-    const profile = await load();
-    if (profile) this.near.set(userId, profile, ticket);
-    return profile;
+  /** Loads on a miss; concurrent misses for one user in this process share one load (one SQL statement). */
+  load(userId: string, load: () => Promise<UserResponse | undefined>): Promise<UserResponse | undefined> {
+    let loading = this.loading.get(userId);
+    if (!loading) {
+      // Taken before reading: an invalidation arriving meanwhile stops this (possibly old) value being kept.
+      const ticket = this.near.ticket();
+      loading = load()
+        .then((profile) => {
+          if (profile) this.near.set(userId, profile, ticket);
+          return profile;
+        })
+        .finally(() => {
+          if (this.loading.get(userId) === loading) this.loading.delete(userId);
+        });
+      this.loading.set(userId, loading);
+    }
+    return loading;
   }
 
   /** After commit: the user's profile is dropped here at once and on every other instance. */
   changed(userId: string): Promise<void> {
+    // A load already on its way may have read the old row: later readers must not join it.
+    this.loading.delete(userId);
     return this.bus.invalidate(NEAR_PROFILES, [userId]);
   }
 }
