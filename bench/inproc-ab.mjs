@@ -58,7 +58,7 @@ await add('service (as shipped)', await createApp(config, logger(true)));
 await add('service, async log writes', await createApp(config, logger(false)));
 await add('service, access log off', await createApp(config, pino({ level: 'warn' })));
 // The same route through Nest's router: the direct-route mark removed before this app registers its routes.
-const { HealthController } = await dist('src/infrastructure/health/health.controller.js');
+const { HealthController } = await dist('src/modules/operations/health.controller.js');
 const { ProductsController } = await dist('src/modules/inventory/controllers/products.controller.js');
 for (const handler of [HealthController.prototype.live, ProductsController.prototype.get]) {
   Reflect.deleteMetadata('http:serve-direct', handler);

@@ -9,7 +9,7 @@ import { AccessPolicy } from './common/auth/access.policy.js';
 import { bodyHash } from './infrastructure/http/etag.js';
 import { registerHttpHooks, requestIdFor } from './infrastructure/http/http-hooks.js';
 import { applyRoutePolicies } from './infrastructure/http/route-hooks.js';
-import { RateLimitPolicy } from './modules/auth/rate-limit/rate-limit.policy.js';
+import { RateLimitPolicy } from './common/rate-limit/rate-limit.policy.js';
 import { staticHeadersOf } from './infrastructure/http/static-headers.js';
 import { createRootLogger, PinoNestLogger } from './infrastructure/logging/logger.js';
 import { setupSwagger } from './swagger.js';

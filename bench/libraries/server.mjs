@@ -70,8 +70,8 @@ if (variant === 'nestjs-cls') {
   imports.push(ThrottlerModule.forRoot({ throttlers: [{ ttl: 60_000, limit: 10_000_000 }] }));
   providers.push({ provide: APP_GUARD, useClass: ThrottlerGuard });
 } else if (variant === 'own-rate-limit') {
-  const { LeaseLimiter } = await dist('modules/auth/rate-limit/lease-limiter.js');
-  const { MemoryCounterStore } = await dist('modules/auth/rate-limit/counter-store.js');
+  const { LeaseLimiter } = await dist('common/rate-limit/lease-limiter.js');
+  const { MemoryCounterStore } = await dist('common/rate-limit/counter-store.js');
   const store = new MemoryCounterStore();
   const limiter = new LeaseLimiter((key, limit, windowMs) => store.lease(key, limit, windowMs));
   const limit = 10_000_000;

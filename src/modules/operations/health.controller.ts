@@ -4,8 +4,8 @@ import { HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../../common/auth/public.decorator.js';
 import { SkipRateLimit } from '../../common/rate-limit/rate-limit.decorators.js';
-import { ServeDirect } from '../http/direct-route.js';
-import { ReadinessIndicators } from './readiness.indicators.js';
+import { ServeDirect } from '../../infrastructure/http/direct-route.js';
+import { ReadinessIndicators } from '../../infrastructure/health/readiness.indicators.js';
 
 /** One object for every answer: its JSON and ETag are computed once (see ServeDirect). */
 const LIVE = Object.freeze({ status: 'ok' as const });

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
-import { DomainError } from '../../../common/errors/domain-error.js';
-import { LOGIN_RATE_LIMIT, SKIP_RATE_LIMIT } from '../../../common/rate-limit/rate-limit.decorators.js';
-import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
-import type { RoutePolicy } from '../../../infrastructure/http/route-hooks.js';
-import type { ControllerRoute } from '../../../infrastructure/http/route-table.js';
+import { DomainError } from '../errors/domain-error.js';
+import { LOGIN_RATE_LIMIT, SKIP_RATE_LIMIT } from './rate-limit.decorators.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import type { RoutePolicy } from '../../infrastructure/http/route-hooks.js';
+import type { ControllerRoute } from '../../infrastructure/http/route-table.js';
 import type { Admission } from './lease-limiter.js';
 import { RateLimitStore } from './rate-limit.store.js';
 
