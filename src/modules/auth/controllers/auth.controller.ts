@@ -17,6 +17,7 @@ import { Authenticated } from '../../../common/auth/authenticated.decorator.js';
 import { CurrentActor } from '../../../common/auth/current-actor.decorator.js';
 import { Public } from '../../../common/auth/public.decorator.js';
 import { LoginRateLimit } from '../../../common/rate-limit/rate-limit.decorators.js';
+import { ServeDirect } from '../../../infrastructure/http/direct-route.js';
 import type { AuthenticatedActor } from '../../../infrastructure/http/request-context.js';
 import {
   AuthResponse,
@@ -91,9 +92,10 @@ export class AuthController {
 
   @Get('me')
   @Authenticated()
+  @ServeDirect((req) => [req.context.actor])
   @ApiOperation({ summary: 'The calling user' })
   @ApiOkResponse({ type: UserResponse })
-  me(@CurrentActor() actor: AuthenticatedActor): Promise<UserResponse> {
+  me(@CurrentActor() actor: AuthenticatedActor): UserResponse | Promise<UserResponse> {
     return this.auth.me(actor);
   }
 
