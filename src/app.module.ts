@@ -14,6 +14,7 @@ import { AuthModule } from './modules/auth/index.js';
 import { InventoryModule } from './modules/inventory/index.js';
 import { OperationsModule } from './modules/operations/index.js';
 import { SubscriptionsModule } from './modules/subscriptions/index.js';
+import { WebhooksModule } from './modules/webhooks/index.js';
 import { CacheModule } from './infrastructure/cache/cache.module.js';
 import { DatabaseModule } from './infrastructure/database/database.module.js';
 import { HealthModule } from './infrastructure/health/health.module.js';
@@ -40,6 +41,7 @@ export class AppModule {
         RateLimitModule,
         JobsModule,
         AuditModule,
+        WebhooksModule,
         AuthModule,
         InventoryModule,
         SubscriptionsModule,

@@ -4,6 +4,7 @@ import { auditSchema } from './modules/audit/index.js';
 import { authSchema } from './modules/auth/index.js';
 import { inventorySchema } from './modules/inventory/index.js';
 import { subscriptionsSchema } from './modules/subscriptions/index.js';
+import { webhooksSchema } from './modules/webhooks/index.js';
 
 /**
  * Composition root of the database: every module's entities and migrations, listed explicitly
@@ -16,4 +17,5 @@ export const APP_SCHEMA = mergeSchemas([
   authSchema,
   inventorySchema,
   subscriptionsSchema,
+  webhooksSchema,
 ]);

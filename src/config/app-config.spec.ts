@@ -90,7 +90,29 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...base, JWT_SECRET: 'x'.repeat(32), DATABASE_URL: '' })).toThrow(
       /DATABASE_URL is required/,
     );
-    expect(loadConfig({ ...base, JWT_SECRET: 'x'.repeat(32) }).auth.jwtSecretGenerated).toBe(false);
+    expect(loadConfig({ ...base, JWT_SECRET: 'x'.repeat(32) }).webhooks.secretKeySource).toBe('jwt');
+    const key = 'ab'.repeat(32);
+    const config = loadConfig({ ...base, JWT_SECRET: 'x'.repeat(32), WEBHOOK_SECRET_KEY: key });
+    expect(config.auth.jwtSecretGenerated).toBe(false);
+    expect(config.webhooks.secretKey.toString('hex')).toBe(key);
+    expect(config.webhooks.allowPrivate).toBe(false);
+  });
+
+  it('webhooks: contract defaults, schedule with units, a key shared by instances sharing JWT_SECRET', () => {
+    const config = loadConfig({});
+    expect(config.webhooks.retryScheduleMs).toEqual([60_000, 300_000, 1_800_000, 7_200_000, 43_200_000]);
+    expect(config.webhooks.allowPrivate).toBe(true);
+    expect(config.webhooks.timeoutMs).toBe(10_000);
+    expect(config.webhooks.secretKeySource).toBe('random');
+    expect(loadConfig({ WEBHOOK_RETRY_SCHEDULE: '1s, 2s' }).webhooks.retryScheduleMs).toEqual([1_000, 2_000]);
+    expect(() => loadConfig({ WEBHOOK_RETRY_SCHEDULE: '1d' })).toThrow(/WEBHOOK_RETRY_SCHEDULE/);
+    expect(() => loadConfig({ WEBHOOK_SECRET_KEY: 'short' })).toThrow(/32 bytes/);
+    const jwt = { JWT_SECRET: 'y'.repeat(32) };
+    expect(loadConfig(jwt).webhooks.secretKey).toEqual(loadConfig(jwt).webhooks.secretKey);
+    expect(loadConfig(jwt).webhooks.secretKeySource).toBe('jwt');
+    expect(loadConfig({ ...jwt, JWT_SECRET: 'z'.repeat(32) }).webhooks.secretKey).not.toEqual(
+      loadConfig(jwt).webhooks.secretKey,
+    );
   });
 
   it('parses the billing settings', () => {

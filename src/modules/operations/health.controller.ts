@@ -4,7 +4,11 @@ import { HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../../common/auth/public.decorator.js';
 import { SkipRateLimit } from '../../common/rate-limit/rate-limit.decorators.js';
+import { ServeDirect } from '../../infrastructure/http/direct-route.js';
 import { ReadinessIndicators } from '../../infrastructure/health/readiness.indicators.js';
+
+/** One object for every answer: its JSON and ETag are computed once (see ServeDirect). */
+const LIVE = Object.freeze({ status: 'ok' as const });
 
 @ApiTags('health')
 @Public()
@@ -18,9 +22,10 @@ export class HealthController {
 
   /** Liveness: the process can serve. No dependency is checked. */
   @Get('live')
+  @ServeDirect(() => [])
   @ApiOkResponse({ description: 'The process is alive' })
   live(): { status: 'ok' } {
-    return { status: 'ok' };
+    return LIVE;
   }
 
   /** Readiness: MySQL reachable, migrations applied, not shutting down. Redis down is degraded, not failed. */
