@@ -31,16 +31,21 @@ export async function ensureDatabase(config: AppConfig): Promise<void> {
   }
 }
 
-/** Applies pending migrations under a MySQL named lock, so instances starting together migrate once. */
+/**
+ * Applies pending migrations under a MySQL named lock, so instances starting together migrate once. Named locks
+ * are server-wide: the name carries the database, so databases sharing a server (tests, tenants) do not wait
+ * on each other's migrations (names are limited to 64 characters).
+ */
 export async function runMigrationsLocked(dataSource: DataSource): Promise<void> {
+  const lockName = `mainspring:migrations:${String(dataSource.options.database)}`.slice(0, 64);
   const runner = dataSource.createQueryRunner();
   try {
-    const [{ locked }] = await runner.query(`SELECT GET_LOCK('mainspring:migrations', 120) AS locked`);
+    const [{ locked }] = await runner.query(`SELECT GET_LOCK(?, 120) AS locked`, [lockName]);
     if (Number(locked) !== 1) throw new Error('Timed out waiting for the migration lock held by another instance');
     try {
       await dataSource.runMigrations({ transaction: 'each' });
     } finally {
-      await runner.query(`SELECT RELEASE_LOCK('mainspring:migrations')`);
+      await runner.query(`SELECT RELEASE_LOCK(?)`, [lockName]);
     }
   } finally {
     await runner.release();
