@@ -1,4 +1,4 @@
-// Customers reserve 1 unit and commit it, in a loop (each connection: create → commit → …). No
+// Customers reserve 1 unit and staff (here the admin) commits it, in a loop (each connection: create → commit → …). No
 // baseline: throughput is recorded; afterwards the ledger must reconcile and nothing may be oversold.
 import { adminToken, bearer, createProduct, mapLimit, registerCustomer } from '../lib/fixtures.mjs';
 
@@ -28,7 +28,8 @@ export default {
         body: { items: [{ productId: s.productId, quantity: 1 }] },
         capture: { reservationId: 'id' },
       },
-      { method: 'POST', path: '/api/v1/inventory/reservations/{reservationId}/commit', headers: bearer(token) },
+      // Commit is staff/admin only (customers pay through POST /orders: scenario order-create).
+      { method: 'POST', path: '/api/v1/inventory/reservations/{reservationId}/commit', headers: bearer(s.admin) },
     ]),
   baseline: null,
   async verify(ctx, s, runs) {

@@ -89,6 +89,14 @@ export interface AppConfig {
     /** TTL of cached entitlements and billing summary (ENTITLEMENTS_CACHE_TTL_MS); writers invalidate after commit. */
     readonly cacheTtlMs: number;
   };
+  readonly inventory: {
+    /** Customers only (staff and admin are not limited): units of one product per reservation (RESERVATION_MAX_QUANTITY). */
+    readonly reservationMaxQuantity: number;
+    /** Customers only: pending reservations at once (RESERVATION_MAX_PENDING); beyond → 409 reservation_limit. */
+    readonly reservationMaxPending: number;
+    /** Customers only: longest `ttlSeconds` of a reservation (RESERVATION_MAX_TTL_SECONDS). */
+    readonly reservationMaxTtlSeconds: number;
+  };
   readonly audit: {
     /**
      * BENCH-ONLY (AUDIT_RECORDING): false turns `AuditService.record()` into a no-op so benchmarks can
@@ -291,6 +299,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       renewalBatchSize: read.int('RENEWAL_BATCH_SIZE', 200, 1, 1_000),
       dunningRetryHours: read.intList('DUNNING_RETRY_HOURS', [24, 72, 168], 1, 24 * 365),
       cacheTtlMs: read.int('ENTITLEMENTS_CACHE_TTL_MS', 300_000, 1_000, 86_400_000),
+    },
+    inventory: {
+      reservationMaxQuantity: read.int('RESERVATION_MAX_QUANTITY', 10, 1, 1_000_000),
+      reservationMaxPending: read.int('RESERVATION_MAX_PENDING', 5, 1, 100_000),
+      reservationMaxTtlSeconds: read.int('RESERVATION_MAX_TTL_SECONDS', 1_800, 1, 86_400),
     },
     audit: {
       recording: read.bool('AUDIT_RECORDING', true),

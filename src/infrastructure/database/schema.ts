@@ -16,6 +16,8 @@ import { Reservation } from '../../modules/inventory/entities/reservation.entity
 import { StockLevel } from '../../modules/inventory/entities/stock-level.entity.js';
 import { StockMovement } from '../../modules/inventory/entities/stock-movement.entity.js';
 import { Subscriptions1764320400000 } from '../../../migrations/1764320400000-Subscriptions.js';
+import { ReservationLimits1796173000789 } from '../../../migrations/1796173000789-ReservationLimits.js';
+import { ReservationHolder } from '../../modules/inventory/entities/reservation-holder.entity.js';
 import { Invoice } from '../../modules/subscriptions/entities/invoice.entity.js';
 import { PaymentAttempt } from '../../modules/subscriptions/entities/payment-attempt.entity.js';
 import { Plan } from '../../modules/subscriptions/entities/plan.entity.js';
@@ -41,6 +43,7 @@ export const ENTITIES = [
   Subscription,
   Invoice,
   PaymentAttempt,
+  ReservationHolder,
 ];
 
 export const MIGRATIONS = [
@@ -51,4 +54,5 @@ export const MIGRATIONS = [
   AuditChain1764320200000,
   Inventory1764320300000,
   Subscriptions1764320400000,
+  ReservationLimits1796173000789,
 ];

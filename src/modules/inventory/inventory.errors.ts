@@ -8,6 +8,8 @@ export const InventoryErrorCode = {
   productInactive: 'product_inactive',
   reservationNotPending: 'reservation_not_pending',
   productNotFound: 'product_not_found',
+  reservationLimit: 'reservation_limit',
+  checkoutInProgress: 'checkout_in_progress',
 } as const;
 
 export interface ShortItem {
@@ -43,3 +45,11 @@ export const productNotFound = () => notFound('Product');
 /** Unknown product ids given in a body (reservations, plan items): 404 naming them. */
 export const unknownProducts = (productIds: string[]) =>
   new DomainError(404, InventoryErrorCode.productNotFound, 'Some products do not exist', { extra: { productIds } });
+
+/** A customer's reservation beyond the limits (quantity per item, TTL, pending reservations at once). */
+export const reservationLimit = (message: string, limit: Record<string, number>) =>
+  conflict(InventoryErrorCode.reservationLimit, message, { limit });
+
+/** An order is paying for the reservation right now: it cannot be ended or paid for twice meanwhile. */
+export const checkoutInProgress = () =>
+  conflict(InventoryErrorCode.checkoutInProgress, 'An order is paying for this reservation right now');
