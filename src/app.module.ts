@@ -10,6 +10,8 @@ import { validationPipeOptions } from './common/errors/validation.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { InventoryModule } from './modules/inventory/inventory.module.js';
+import { OrdersModule } from './modules/orders/index.js';
+import { RecommendationsModule } from './modules/recommendations/index.js';
 import { SubscriptionsModule } from './modules/subscriptions/subscriptions.module.js';
 import { CacheModule } from './infrastructure/cache/cache.module.js';
 import { DatabaseModule } from './infrastructure/database/database.module.js';
@@ -37,6 +39,8 @@ export class AppModule {
         AuthModule,
         InventoryModule,
         SubscriptionsModule,
+        RecommendationsModule,
+        OrdersModule,
         ...extraImports,
       ],
       providers: [

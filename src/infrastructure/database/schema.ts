@@ -18,6 +18,11 @@ import { StockMovement } from '../../modules/inventory/entities/stock-movement.e
 import { Subscriptions1764320400000 } from '../../../migrations/1764320400000-Subscriptions.js';
 import { ReservationLimits1796173000789 } from '../../../migrations/1796173000789-ReservationLimits.js';
 import { ReservationHolder } from '../../modules/inventory/entities/reservation-holder.entity.js';
+import { ORDERS_ENTITIES, ORDERS_MIGRATIONS } from '../../modules/orders/orders.schema.js';
+import {
+  RECOMMENDATIONS_ENTITIES,
+  RECOMMENDATIONS_MIGRATIONS,
+} from '../../modules/recommendations/recommendations.schema.js';
 import { Invoice } from '../../modules/subscriptions/entities/invoice.entity.js';
 import { PaymentAttempt } from '../../modules/subscriptions/entities/payment-attempt.entity.js';
 import { Plan } from '../../modules/subscriptions/entities/plan.entity.js';
@@ -44,6 +49,8 @@ export const ENTITIES = [
   Invoice,
   PaymentAttempt,
   ReservationHolder,
+  ...ORDERS_ENTITIES,
+  ...RECOMMENDATIONS_ENTITIES,
 ];
 
 export const MIGRATIONS = [
@@ -55,4 +62,6 @@ export const MIGRATIONS = [
   Inventory1764320300000,
   Subscriptions1764320400000,
   ReservationLimits1796173000789,
+  ...ORDERS_MIGRATIONS,
+  ...RECOMMENDATIONS_MIGRATIONS,
 ];

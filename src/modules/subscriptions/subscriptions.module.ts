@@ -40,6 +40,7 @@ import { SubscriptionService } from './services/subscription.service.js';
     RenewalService,
     RenewalJob,
   ],
-  exports: [EntitlementService, RenewalService],
+  // PAYMENT_GATEWAY: orders charge and refund through the same gateway (until the payments module owns it).
+  exports: [EntitlementService, RenewalService, PAYMENT_GATEWAY],
 })
 export class SubscriptionsModule {}

@@ -229,6 +229,28 @@ export class ReservationService {
     actorId?: string,
   ): Promise<ReservationItem[] | undefined> {
     if (!(await this.reservations.transition(manager, id, to, now))) return undefined;
+    return this.applyEnding(manager, id, to, now, actorId);
+  }
+
+  /**
+   * For an order, inside its transaction: the reservation it holds (see ReservationCheckoutService)
+   * is committed. Only the holder can end a held reservation, so this cannot lose a race.
+   */
+  async commitHeld(manager: EntityManager, id: string, orderId: string, now: Date): Promise<ReservationItem[]> {
+    if (!(await this.reservations.commitHeld(manager, id, orderId, now))) {
+      throw new Error(`reservation ${id} is not held by order ${orderId}`);
+    }
+    return this.applyEnding(manager, id, 'committed', now);
+  }
+
+  /** The stock side of an ending whose status change was just claimed: stock back or out, ledger, audit. */
+  private async applyEnding(
+    manager: EntityManager,
+    id: string,
+    to: Ending,
+    now: Date,
+    actorId?: string,
+  ): Promise<ReservationItem[]> {
     const ending = ENDINGS[to];
     const items = await this.reservations.items(id, manager);
     for (const item of items) {

@@ -20,6 +20,8 @@ describe(SimulatedPaymentGateway.name, () => {
     ['pm_card_fail_next', 'subscription_create', 'succeeded'],
     ['pm_card_fail_next', 'subscription_update', 'succeeded'],
     ['pm_card_fail_next', 'subscription_cycle', 'declined'],
+    ['pm_card_fail_next', 'order', 'succeeded'],
+    ['pm_card_declined', 'order', 'declined'],
     ['pm_other', 'subscription_create', 'declined'],
   ] as const)('%s (%s) → %s', async (paymentMethod, billingReason, status) => {
     const sut = new SimulatedPaymentGateway();
@@ -34,5 +36,20 @@ describe(SimulatedPaymentGateway.name, () => {
     const other = await sut.charge({ ...base, idempotencyKey: 'invoice:1:attempt:2' });
     expect(other.status).toBe('succeeded');
     expect(other.reference).not.toBe(first.reference);
+  });
+
+  it('refunds its own charges with a reference stable per idempotency key', async () => {
+    const sut = new SimulatedPaymentGateway();
+    const charge = await sut.charge(base);
+    const request = {
+      idempotencyKey: 'refund:1',
+      chargeReference: charge.reference ?? '',
+      amountCents: 500,
+      currency: 'EUR',
+    };
+    const first = await sut.refund(request);
+    expect(first.status).toBe('succeeded');
+    expect(await sut.refund(request)).toEqual(first);
+    expect((await sut.refund({ ...request, chargeReference: 'ch_elsewhere' })).status).toBe('failed');
   });
 });

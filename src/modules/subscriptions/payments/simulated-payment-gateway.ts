@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { ChargeRequest, ChargeResult, PaymentGateway } from './payment-gateway.js';
+import type { ChargeRequest, ChargeResult, PaymentGateway, RefundRequest, RefundResult } from './payment-gateway.js';
 
 /** The test cards of the contract. Any other token is declined as `unknown_payment_method`. */
 export const SIMULATED_CARDS = {
@@ -14,7 +14,8 @@ const MAX_REMEMBERED = 100_000;
 /**
  * The built-in gateway: no network, deterministic.
  * - `pm_card_ok` always succeeds, `pm_card_declined` always declines,
- * - `pm_card_fail_next` succeeds on the first charge and on plan changes, declines every renewal.
+ * - `pm_card_fail_next` succeeds on the first charge, on plan changes and on orders, declines every renewal.
+ * - refunds of its own charges always succeed.
  * Like a real gateway it remembers each idempotency key and answers a repeat with the first result
  * (bounded in memory; the outcome is a pure function of the request anyway, so a repeat on another
  * instance gets the same answer). The reference is derived from the key, so it is stable too.
@@ -31,6 +32,17 @@ export class SimulatedPaymentGateway implements PaymentGateway {
     if (this.seen.size >= MAX_REMEMBERED) this.seen.delete(this.seen.keys().next().value as string);
     this.seen.set(request.idempotencyKey, result);
     return result;
+  }
+
+  /** Refunds of a simulated charge always succeed; the reference is derived from the key (stable on repeats). */
+  async refund(request: RefundRequest): Promise<RefundResult> {
+    if (!request.chargeReference.startsWith('sim_ch_') && request.chargeReference !== 'no_charge') {
+      return { status: 'failed', reason: 'unknown_charge' };
+    }
+    return {
+      status: 'succeeded',
+      reference: `sim_re_${createHash('sha256').update(request.idempotencyKey).digest('hex').slice(0, 24)}`,
+    };
   }
 
   private decide(request: ChargeRequest): ChargeResult {
