@@ -10,6 +10,7 @@ import { validationPipeOptions } from './common/errors/validation.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { InventoryModule } from './modules/inventory/inventory.module.js';
+import { PaymentsModule } from './modules/payments/payments.module.js';
 import { SubscriptionsModule } from './modules/subscriptions/subscriptions.module.js';
 import { CacheModule } from './infrastructure/cache/cache.module.js';
 import { DatabaseModule } from './infrastructure/database/database.module.js';
@@ -36,6 +37,7 @@ export class AppModule {
         AuditModule,
         AuthModule,
         InventoryModule,
+        PaymentsModule,
         SubscriptionsModule,
         ...extraImports,
       ],
