@@ -12,6 +12,7 @@ import { AuthModule } from './modules/auth/auth.module.js';
 import { InventoryModule } from './modules/inventory/inventory.module.js';
 import { OrdersModule } from './modules/orders/index.js';
 import { RecommendationsModule } from './modules/recommendations/index.js';
+import { PaymentsModule } from './modules/payments/payments.module.js';
 import { SubscriptionsModule } from './modules/subscriptions/subscriptions.module.js';
 import { CacheModule } from './infrastructure/cache/cache.module.js';
 import { DatabaseModule } from './infrastructure/database/database.module.js';
@@ -38,6 +39,7 @@ export class AppModule {
         AuditModule,
         AuthModule,
         InventoryModule,
+        PaymentsModule,
         SubscriptionsModule,
         RecommendationsModule,
         OrdersModule,

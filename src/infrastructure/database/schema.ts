@@ -27,6 +27,7 @@ import { Invoice } from '../../modules/subscriptions/entities/invoice.entity.js'
 import { PaymentAttempt } from '../../modules/subscriptions/entities/payment-attempt.entity.js';
 import { Plan } from '../../modules/subscriptions/entities/plan.entity.js';
 import { Subscription } from '../../modules/subscriptions/entities/subscription.entity.js';
+import { PAYMENTS_ENTITIES, PAYMENTS_MIGRATIONS } from '../../modules/payments/payments.schema.js';
 
 /**
  * Every entity and migration, listed explicitly: TypeORM's glob loading uses dynamic import(),
@@ -48,6 +49,7 @@ export const ENTITIES = [
   Subscription,
   Invoice,
   PaymentAttempt,
+  ...PAYMENTS_ENTITIES,
   ReservationHolder,
   ...ORDERS_ENTITIES,
   ...RECOMMENDATIONS_ENTITIES,
@@ -61,6 +63,7 @@ export const MIGRATIONS = [
   AuditChain1764320200000,
   Inventory1764320300000,
   Subscriptions1764320400000,
+  ...PAYMENTS_MIGRATIONS,
   ReservationLimits1796173000789,
   ...ORDERS_MIGRATIONS,
   ...RECOMMENDATIONS_MIGRATIONS,

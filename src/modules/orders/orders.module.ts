@@ -1,21 +1,20 @@
 import { Module } from '@nestjs/common';
 import { InventoryModule } from '../inventory/inventory.module.js';
 import { RecommendationsModule } from '../recommendations/index.js';
-import { SubscriptionsModule } from '../subscriptions/subscriptions.module.js';
+import { PaymentsModule } from '../payments/index.js';
 import { OrdersController } from './controllers/orders.controller.js';
 import { OrderRepository } from './repositories/order.repository.js';
 import { OrderCheckoutService } from './services/order-checkout.service.js';
 import { OrderQueryService } from './services/order-query.service.js';
-import { OrderReconcileJob } from './services/order-reconcile.job.js';
 import { OrderRefundService } from './services/order-refund.service.js';
 
 /**
- * One-off purchases: a reservation paid for (charge through the payment gateway, commit through
- * inventory), refunds with restock. Exports nothing yet: revenue is read from its tables (see index.ts).
+ * One-off purchases: a reservation paid for (payment intent through the payments module, commit through
+ * inventory), refunds with restock. Exports nothing: its revenue is the payments module's (purpose `order`).
  */
 @Module({
-  imports: [InventoryModule, SubscriptionsModule, RecommendationsModule],
+  imports: [InventoryModule, PaymentsModule, RecommendationsModule],
   controllers: [OrdersController],
-  providers: [OrderRepository, OrderCheckoutService, OrderQueryService, OrderRefundService, OrderReconcileJob],
+  providers: [OrderRepository, OrderCheckoutService, OrderQueryService, OrderRefundService],
 })
 export class OrdersModule {}

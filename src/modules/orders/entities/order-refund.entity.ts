@@ -3,7 +3,10 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 export const REFUND_STATUSES = ['pending', 'succeeded', 'failed'] as const;
 export type RefundStatus = (typeof REFUND_STATUSES)[number];
 
-/** One refund of an order: `pending` (committed before the gateway is asked), then succeeded or failed. */
+/**
+ * One refund of an order as asked (amount, restock), `pending` until the payments module's refund with
+ * key `order-refund:<id>` settles; the money side lives in payment_refunds.
+ */
 @Entity('order_refunds')
 @Index('idx_order_refunds_order', ['orderId', 'id'])
 @Index('idx_order_refunds_status_created', ['status', 'createdAt'])
@@ -26,9 +29,6 @@ export class OrderRefund {
 
   @Column({ type: 'enum', enum: REFUND_STATUSES })
   status: RefundStatus;
-
-  @Column({ name: 'gateway_reference', type: 'varchar', length: 128, nullable: true })
-  gatewayReference: string | null;
 
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;

@@ -1,8 +1,8 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
- * `pending` while the charge is in flight (the payment intent: committed before the gateway is called),
- * then `paid` or `failed`; refunds move a paid order to `partially_refunded` / `refunded`.
+ * `pending` while its payment intent is in flight (both committed before the gateway is called), then
+ * `paid` or `failed` (by the payments module's applier); refunds move it to `partially_refunded` / `refunded`.
  * Clients only ever see paid, partially refunded and refunded orders.
  */
 export const ORDER_STATUSES = ['pending', 'paid', 'partially_refunded', 'refunded', 'failed'] as const;
@@ -30,19 +30,16 @@ export class Order {
   @Column({ name: 'total_cents', type: 'int' })
   totalCents: number;
 
-  /** Includes refunds in flight: it is raised before the gateway is asked, so it never exceeds the total. */
+  /** Succeeded refunds (the payments module keeps refunds in flight from exceeding the charge). */
   @Column({ name: 'refunded_cents', type: 'int' })
   refundedCents: number;
 
   @Column({ type: 'char', length: 3 })
   currency: string;
 
-  /** The gateway token: the reconcile job re-asks the gateway with it. Never logged or audited. */
-  @Column({ name: 'payment_method', type: 'varchar', length: 128 })
-  paymentMethod: string;
-
-  @Column({ name: 'charge_reference', type: 'varchar', length: 128, nullable: true })
-  chargeReference: string | null;
+  /** The payments module's intent that charges this order (its key: `order:<id>`). */
+  @Column({ name: 'payment_intent_id', type: 'char', length: 36 })
+  paymentIntentId: string;
 
   @Column({ name: 'decline_code', type: 'varchar', length: 64, nullable: true })
   declineCode: string | null;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, In, LessThan } from 'typeorm';
+import { DataSource, type EntityManager, In } from 'typeorm';
 import { affectedRows } from '../../inventory/repositories/affected-rows.js';
 import { OrderLine } from '../entities/order-line.entity.js';
 import { OrderRefund, type RefundStatus } from '../entities/order-refund.entity.js';
@@ -38,21 +38,17 @@ export class OrderRepository {
     return byOrder;
   }
 
-  /** pending → paid or failed, once: of the request and the reconcile job, only one applies the outcome. */
+  /** pending → paid or failed, once (the payments module applies each outcome once). */
   async settle(
     manager: EntityManager,
     id: string,
-    outcome:
-      | { status: 'paid'; chargeReference: string; paidAt: Date }
-      | { status: 'failed'; chargeReference: string | null; declineCode: string },
+    outcome: { status: 'paid'; paidAt: Date } | { status: 'failed'; declineCode: string },
     now: Date,
   ): Promise<boolean> {
     const result = await manager.query(
-      `UPDATE orders SET status = ?, charge_reference = ?, decline_code = ?, paid_at = ?, updated_at = ?
-       WHERE id = ? AND status = 'pending'`,
+      `UPDATE orders SET status = ?, decline_code = ?, paid_at = ?, updated_at = ? WHERE id = ? AND status = 'pending'`,
       [
         outcome.status,
-        outcome.chargeReference,
         outcome.status === 'failed' ? outcome.declineCode : null,
         outcome.status === 'paid' ? outcome.paidAt : null,
         now,
@@ -68,15 +64,6 @@ export class OrderRepository {
     if (filter.userId !== undefined) query.andWhere('o.userId = :userId', { userId: filter.userId });
     if (filter.beforeId !== undefined) query.andWhere('o.id < :beforeId', { beforeId: filter.beforeId });
     return query.orderBy('o.id', 'DESC').limit(filter.limit).getMany();
-  }
-
-  /** Orders whose payment outcome was never applied (the process stopped mid-checkout), oldest first. */
-  async stalePending(createdBefore: Date, limit: number): Promise<Order[]> {
-    return this.dataSource.manager.find(Order, {
-      where: { status: 'pending', createdAt: LessThan(createdBefore) },
-      order: { createdAt: 'ASC' },
-      take: limit,
-    });
   }
 
   /** refunded_cents += delta, only while it stays within 0…total (the CHECK constraint says the same). */
@@ -122,21 +109,12 @@ export class OrderRepository {
     manager: EntityManager,
     id: string,
     status: Exclude<RefundStatus, 'pending'>,
-    reference: string | null,
     now: Date,
   ): Promise<boolean> {
     const result = await manager.query(
-      `UPDATE order_refunds SET status = ?, gateway_reference = ?, completed_at = ? WHERE id = ? AND status = 'pending'`,
-      [status, reference, now, id],
+      `UPDATE order_refunds SET status = ?, completed_at = ? WHERE id = ? AND status = 'pending'`,
+      [status, now, id],
     );
     return affectedRows(result) === 1;
-  }
-
-  async staleRefunds(createdBefore: Date, limit: number): Promise<OrderRefund[]> {
-    return this.dataSource.manager.find(OrderRefund, {
-      where: { status: 'pending', createdAt: LessThan(createdBefore) },
-      order: { createdAt: 'ASC' },
-      take: limit,
-    });
   }
 }

@@ -1,133 +1,132 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { notFound } from '../../../common/errors/domain-error.js';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { DomainError, notFound } from '../../../common/errors/domain-error.js';
 import { newId } from '../../../common/ids.js';
 import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
 import { AuditService } from '../../audit/services/audit.service.js';
 import { ReservationCheckoutService } from '../../inventory/services/reservation-checkout.service.js';
+import { type PaymentIntent, PaymentIntents, type PaymentRefund } from '../../payments/index.js';
 import { CoPurchaseService } from '../../recommendations/index.js';
-import {
-  PAYMENT_GATEWAY,
-  type PaymentGateway,
-  type RefundResult,
-} from '../../subscriptions/payments/payment-gateway.js';
 import type { OrderResponse, RefundOrderDto } from '../dto/order.dto.js';
 import type { OrderRefund } from '../entities/order-refund.entity.js';
-import { VISIBLE_ORDER_STATUSES } from '../entities/order.entity.js';
+import { type Order, VISIBLE_ORDER_STATUSES } from '../entities/order.entity.js';
 import { OrderErrors } from '../orders.errors.js';
 import { OrderRepository } from '../repositories/order.repository.js';
 import { OrderQueryService } from './order-query.service.js';
 
-export const refundKey = (refundId: string) => `refund:${refundId}`;
+const KEY_PREFIX = 'order-refund:';
+/** The payments module's refund key: derived from our refund row, so the applier finds the row again. */
+export const orderRefundKey = (refundId: string) => `${KEY_PREFIX}${refundId}`;
+
+const isVisible = (order: Order) => (VISIBLE_ORDER_STATUSES as readonly string[]).includes(order.status);
 
 /**
- * Refunds with the same intent discipline as checkout:
- * 1. under the order's row lock, the amount is taken from what is left (`refunded_cents` raised with a
- *    condition that it stays ≤ total) and a `pending` refund row is inserted: of two concurrent full
- *    refunds, the second finds nothing left (409) before any money moves;
- * 2. the gateway refunds, outside any transaction, with a key derived from the refund;
- * 3. one transaction applies it: the refund `succeeded`, the order's status, `restock` lines back on hand
- *    with `return` movements (once per order), co-purchase counts down when fully refunded, `order.refund`
- *    audited. A refused refund gives the amount back to what is left.
+ * Refunds through the payments module (same intent discipline as the charge):
+ * 1. our `order_refunds` row (`pending`: amount, restock) commits;
+ * 2. `PaymentIntents.refund` takes the amount from what is left of the charge under the intent's row lock
+ *    (of two concurrent full refunds the second gets 409 before any money moves), asks the gateway outside
+ *    any transaction, and records the outcome in a second transaction that calls our applier;
+ * 3. the applier (`applyRefund`): the refund `succeeded`, `refundedCents` and the order's status,
+ *    `restock` lines back on hand with `return` movements (once per order), co-purchase counts down when
+ *    fully refunded, `order.refund` audited — all in that one transaction.
  */
 @Injectable()
-export class OrderRefundService {
-  private readonly logger = new Logger(OrderRefundService.name);
-
+export class OrderRefundService implements OnModuleInit {
   constructor(
     private readonly orders: OrderRepository,
     private readonly query: OrderQueryService,
     private readonly checkout: ReservationCheckoutService,
     private readonly coPurchases: CoPurchaseService,
+    private readonly intents: PaymentIntents,
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
-    @Inject(PAYMENT_GATEWAY) private readonly gateway: PaymentGateway,
   ) {}
 
+  onModuleInit(): void {
+    this.intents.registerRefundApplier('order', (manager, refund, intent) => this.applyRefund(manager, refund, intent));
+  }
+
   async refund(orderId: string, dto: RefundOrderDto): Promise<OrderResponse> {
-    const now = new Date();
-    const refundId = newId();
-    const { refund, chargeReference } = await this.tx.run(async (manager) => {
-      const order = await this.orders.lockById(manager, orderId);
-      if (!order || !(VISIBLE_ORDER_STATUSES as readonly string[]).includes(order.status)) throw notFound('Order');
-      const left = order.totalCents - order.refundedCents;
-      const amount = dto.amountCents ?? left;
-      if (amount <= 0 || amount > left) throw OrderErrors.refundExceeds(left);
-      if (!(await this.orders.addRefunded(manager, order.id, amount, now))) throw OrderErrors.refundExceeds(left);
-      const pending: OrderRefund = {
-        id: refundId,
-        orderId: order.id,
-        amountCents: amount,
-        currency: order.currency,
-        restock: dto.restock,
-        status: 'pending',
-        gatewayReference: null,
-        createdAt: now,
-        completedAt: null,
-      };
-      await this.orders.insertRefund(manager, pending);
-      return { refund: pending, chargeReference: order.chargeReference ?? 'no_charge' };
-    });
-
-    let result: RefundResult;
-    try {
-      result = await this.send(refund, chargeReference);
-    } catch (error) {
-      this.logger.warn(`refund ${refund.id} of order ${orderId} failed: ${(error as Error).message}`);
-      throw OrderErrors.paymentPending(orderId);
-    }
-    await this.apply(refund, result);
-    if (result.status === 'failed') throw OrderErrors.refundFailed(result.reason);
     const order = await this.orders.findById(orderId);
-    if (!order) throw notFound('Order');
-    return this.query.withLines(order);
-  }
-
-  send(refund: OrderRefund, chargeReference: string): Promise<RefundResult> {
-    if (chargeReference === 'no_charge') return Promise.resolve({ status: 'succeeded', reference: 'no_charge' });
-    return this.gateway.refund({
-      idempotencyKey: refundKey(refund.id),
-      chargeReference,
-      amountCents: refund.amountCents,
-      currency: refund.currency,
-    });
-  }
-
-  /** Step 3, once per refund (the request and the reconcile job may both try). */
-  async apply(refund: OrderRefund, result: RefundResult): Promise<void> {
+    if (!order || !isVisible(order)) throw notFound('Order');
+    const left = order.totalCents - order.refundedCents;
+    const amount = dto.amountCents ?? left;
+    if (amount < 1 || amount > left) throw OrderErrors.refundExceeds(left);
     const now = new Date();
-    const changed = await this.tx.run(async (manager) => {
-      const order = await this.orders.lockById(manager, refund.orderId);
-      if (!order) return undefined;
-      if (result.status === 'failed') {
-        if (!(await this.orders.settleRefund(manager, refund.id, 'failed', null, now))) return undefined;
-        await this.orders.addRefunded(manager, order.id, -refund.amountCents, now);
-        return undefined;
-      }
-      if (!(await this.orders.settleRefund(manager, refund.id, 'succeeded', result.reference, now))) return undefined;
-      const lines = (await this.orders.lines([order.id], manager)).get(order.id) ?? [];
-      const productIds = lines.map((line) => line.productId);
-      const full = order.refundedCents >= order.totalCents;
-      const becameRefunded =
-        (await this.orders.setStatus(manager, order.id, full ? 'refunded' : 'partially_refunded', now)) && full;
-      const restocked = refund.restock && (await this.orders.markRestocked(manager, order.id, now));
-      if (restocked) await this.checkout.restock(manager, lines, order.id, now);
-      // A fully refunded order stops counting as bought together.
-      if (becameRefunded) await this.coPurchases.orderRefunded(manager, order.userId, productIds);
-      await this.audit.record(manager, {
-        action: 'order.refund',
-        entityType: 'order',
-        entityId: order.id,
-        changes: {
-          refundId: refund.id,
-          amountCents: refund.amountCents,
-          refundedCents: order.refundedCents,
-          status: full ? 'refunded' : 'partially_refunded',
-          restocked,
-        },
+    const row: OrderRefund = {
+      id: newId(),
+      orderId,
+      amountCents: amount,
+      currency: order.currency,
+      restock: dto.restock,
+      status: 'pending',
+      createdAt: now,
+      completedAt: null,
+    };
+    await this.tx.run((manager) => this.orders.insertRefund(manager, row));
+
+    let refund: PaymentRefund;
+    try {
+      refund = await this.intents.refund({
+        intentId: order.paymentIntentId,
+        amountCents: amount,
+        idempotencyKey: orderRefundKey(row.id),
       });
-      return { userId: order.userId, productIds, restocked, becameRefunded };
+    } catch (error) {
+      // Refused before any money moved (a concurrent refund took what was left): our row is void.
+      if (error instanceof DomainError && error.status === 409) {
+        await this.tx.run((manager) => this.orders.settleRefund(manager, row.id, 'failed', new Date()));
+        const current = await this.orders.findById(orderId);
+        throw OrderErrors.refundExceeds(current ? current.totalCents - current.refundedCents : 0);
+      }
+      throw error; // 503: the refund stays pending for the payments reconcile job
+    }
+    if (refund.status === 'failed') throw OrderErrors.refundFailed('declined by the payment provider');
+    const productIds = (await this.orders.lines([orderId])).get(orderId)?.map((line) => line.productId) ?? [];
+    await this.checkout.invalidate(productIds);
+    await this.coPurchases.changed(order.userId, productIds);
+    const current = await this.orders.findById(orderId);
+    if (!current) throw notFound('Order');
+    return this.query.withLines(current);
+  }
+
+  /** Step 3, in the payments module's transaction that records the refund's outcome (once per refund). */
+  async applyRefund(manager: EntityManager, refund: PaymentRefund, intent: PaymentIntent): Promise<void> {
+    if (!refund.idempotencyKey.startsWith(KEY_PREFIX)) return;
+    const row = await this.orders.findRefund(refund.idempotencyKey.slice(KEY_PREFIX.length), manager);
+    if (!row || row.orderId !== intent.referenceId) return;
+    const now = new Date();
+    if (refund.status !== 'succeeded') {
+      await this.orders.settleRefund(manager, row.id, 'failed', now);
+      return;
+    }
+    if (!(await this.orders.settleRefund(manager, row.id, 'succeeded', now))) return;
+    const order = await this.orders.lockById(manager, row.orderId);
+    if (!order) return;
+    // The payments module already capped refunds at the charge (= the order's total).
+    if (!(await this.orders.addRefunded(manager, order.id, row.amountCents, now))) {
+      throw new Error(`refund ${row.id} would take order ${order.id} past its total`);
+    }
+    const refundedCents = order.refundedCents + row.amountCents;
+    const full = refundedCents >= order.totalCents;
+    const status = full ? 'refunded' : 'partially_refunded';
+    const becameRefunded = (await this.orders.setStatus(manager, order.id, status, now)) && full;
+    const lines = (await this.orders.lines([order.id], manager)).get(order.id) ?? [];
+    const restocked = row.restock && (await this.orders.markRestocked(manager, order.id, now));
+    if (restocked) await this.checkout.restock(manager, lines, order.id, now);
+    // A fully refunded order stops counting as bought together.
+    if (becameRefunded) {
+      await this.coPurchases.orderRefunded(
+        manager,
+        order.userId,
+        lines.map((line) => line.productId),
+      );
+    }
+    await this.audit.record(manager, {
+      action: 'order.refund',
+      entityType: 'order',
+      entityId: order.id,
+      changes: { refundId: row.id, amountCents: row.amountCents, refundedCents, status, restocked },
     });
-    if (changed?.restocked) await this.checkout.invalidate(changed.productIds);
-    if (changed?.becameRefunded) await this.coPurchases.changed(changed.userId, changed.productIds);
   }
 }

@@ -20,8 +20,6 @@ describe(SimulatedPaymentGateway.name, () => {
     ['pm_card_fail_next', 'subscription_create', 'succeeded'],
     ['pm_card_fail_next', 'subscription_update', 'succeeded'],
     ['pm_card_fail_next', 'subscription_cycle', 'declined'],
-    ['pm_card_fail_next', 'order', 'succeeded'],
-    ['pm_card_declined', 'order', 'declined'],
     ['pm_other', 'subscription_create', 'declined'],
   ] as const)('%s (%s) → %s', async (paymentMethod, billingReason, status) => {
     const sut = new SimulatedPaymentGateway();
@@ -38,18 +36,11 @@ describe(SimulatedPaymentGateway.name, () => {
     expect(other.reference).not.toBe(first.reference);
   });
 
-  it('refunds its own charges with a reference stable per idempotency key', async () => {
+  it('tells the outcome of a key it received, and `unknown` for one it never did', async () => {
     const sut = new SimulatedPaymentGateway();
-    const charge = await sut.charge(base);
-    const request = {
-      idempotencyKey: 'refund:1',
-      chargeReference: charge.reference ?? '',
-      amountCents: 500,
-      currency: 'EUR',
-    };
-    const first = await sut.refund(request);
-    expect(first.status).toBe('succeeded');
-    expect(await sut.refund(request)).toEqual(first);
-    expect((await sut.refund({ ...request, chargeReference: 'ch_elsewhere' })).status).toBe('failed');
+    const result = await sut.charge(base);
+    expect(await sut.outcome(base.idempotencyKey)).toEqual({ kind: 'charge', result });
+    expect(await sut.outcome('never-sent')).toEqual({ kind: 'unknown' });
+    expect(sut.charges).toBe(1);
   });
 });
