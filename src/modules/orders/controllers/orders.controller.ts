@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../../../common/auth/authenticated.decorator.js';
 import { CurrentActor } from '../../../common/auth/current-actor.decorator.js';
@@ -32,12 +32,14 @@ export class OrdersController {
   }
 
   @Get()
+  @Header('cache-control', 'private, no-store')
   @ApiOkResponse({ type: OrderPageResponse, description: 'Own orders, newest first (admin/staff: all, filter userId)' })
   list(@CurrentActor() actor: AuthenticatedActor, @Query() query: OrderListQuery): Promise<OrderPageResponse> {
     return this.query.list(actor, query);
   }
 
   @Get(':id')
+  @Header('cache-control', 'private, no-store')
   @ApiOkResponse({ type: OrderResponse })
   @ApiResponse({ status: 404, description: "Unknown, or someone else's" })
   get(@CurrentActor() actor: AuthenticatedActor, @Param('id', uuidParam) id: string): Promise<OrderResponse> {

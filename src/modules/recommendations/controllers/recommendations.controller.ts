@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Header, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Authenticated } from '../../../common/auth/authenticated.decorator.js';
@@ -41,6 +41,7 @@ export class RecommendationsController {
 
   @Get('recommendations/me')
   @Authenticated()
+  @Header('cache-control', 'private, no-cache')
   @CachedGet({
     key: (req) => RecommendationCacheKeys.forUser(userIdOf(req), limitOf(req)),
     tags: (req) => [RecommendationCacheKeys.userTag(userIdOf(req))],
