@@ -1,6 +1,6 @@
 // Co-purchase counts: 10,000 paid orders of 1–5 lines over 1,000 products, counted the way checkout counts
-// them (CoPurchaseService.orderPaid in one transaction per order, 8 at a time, as concurrent checkouts
-// would), then the cold read: RecommendationService.forProduct (no recommendation cache) once per product.
+// them (CoPurchaseService.orderPaid, the two upserts an order adds to its paying transaction), then the cold
+// read: RecommendationService.loadForProduct (no recommendation cache) once per product.
 // Targets: build < 10 s, cold query p99 < 5 ms. Checks: the pair rows add up to what the orders imply.
 //   node bench/measurements/recommendations.mjs   (after `npm run build`; bench/run.mjs runs it)
 import { DataSource } from 'typeorm';
@@ -8,7 +8,13 @@ import { dist, progress, runMeasurement, seconds, startApp } from '../lib/measur
 
 const PRODUCTS = 1_000;
 const ORDERS = 10_000;
-const PARALLEL = 8;
+const PARALLEL = 4;
+/**
+ * Orders counted per transaction. In production the counting rides on the order's own paying transaction
+ * and adds no commit; here 10,000 commits of their own (each an fsync of the redo log on this shared disk)
+ * would be what is measured, so orders are grouped into transactions of this size.
+ */
+const PER_TRANSACTION = 25;
 const MAX_BUILD_SECONDS = 10;
 const MAX_P99_MS = 5;
 
@@ -62,14 +68,19 @@ await runMeasurement('recommendations', async (target) => {
     await Promise.all(
       Array.from({ length: PARALLEL }, async () => {
         while (next < orders.length) {
-          const order = orders[next++];
-          await tx.run((manager) => pairs.orderPaid(manager, order.userId, order.ids));
+          const batch = orders.slice(next, next + PER_TRANSACTION);
+          next += PER_TRANSACTION;
+          await tx.run(async (manager) => {
+            for (const order of batch) await pairs.orderPaid(manager, order.userId, order.ids);
+          });
         }
       }),
     );
     const buildSeconds = seconds(started);
     progress(`recommendations: counted ${ORDERS} orders in ${buildSeconds.toFixed(2)} s`);
-    const [{ rows, total }] = await ds.query('SELECT COUNT(*) AS rows, SUM(orders) AS total FROM co_purchases');
+    const [{ pair_rows: rows, total }] = await ds.query(
+      'SELECT COUNT(*) AS pair_rows, SUM(orders) AS total FROM co_purchases',
+    );
     const expectedTotal = orders.reduce((n, o) => n + o.ids.length * (o.ids.length - 1), 0);
 
     const reads = app.get(RecommendationService);
@@ -77,9 +88,9 @@ await runMeasurement('recommendations', async (target) => {
     let answered = 0;
     for (let n = 1; n <= PRODUCTS; n++) {
       started = process.hrtime.bigint();
-      const result = await reads.forProduct(productId(n), 5);
+      const result = await reads.loadForProduct(productId(n));
       times.push(seconds(started) * 1000);
-      if (result.data.length > 0) answered++;
+      if (result.length > 0) answered++;
     }
     times.sort((x, y) => x - y);
     const pct = (p) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))];
@@ -97,7 +108,7 @@ await runMeasurement('recommendations', async (target) => {
         description: `build < ${MAX_BUILD_SECONDS} s, cold query p99 < ${MAX_P99_MS} ms`,
         pass: buildSeconds < MAX_BUILD_SECONDS && p99 < MAX_P99_MS,
       },
-      detail: `${ORDERS} orders of 1–5 lines over ${PRODUCTS} products (skewed), CoPurchaseService.orderPaid per order in its own transaction, ${PARALLEL} at a time; then RecommendationService.forProduct(limit 5) once per product, no recommendation cache`,
+      detail: `${ORDERS} orders of 1–5 lines over ${PRODUCTS} products (skewed), CoPurchaseService.orderPaid per order, ${PER_TRANSACTION} orders per transaction, ${PARALLEL} transactions at a time; then RecommendationService.loadForProduct (top 20 sellable partners) once per product, no recommendation cache`,
       checks: [
         { what: `pair rows = ${expectedRows.size} (${rows})`, ok: Number(rows) === expectedRows.size },
         { what: `sum of counts = ${expectedTotal} (${total})`, ok: Number(total) === expectedTotal },

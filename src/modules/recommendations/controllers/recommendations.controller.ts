@@ -12,7 +12,6 @@ import { RecommendationCacheKeys, RecommendationCacheTtl } from '../recommendati
 import { RecommendationService } from '../services/recommendation.service.js';
 
 const limitOf = (req: FastifyRequest) => (req.query as Record<string, unknown>).limit;
-const productIdOf = (req: FastifyRequest) => (req.params as Record<string, string>).id;
 const userIdOf = (req: FastifyRequest) => req.context.actor?.id ?? 'anonymous';
 
 @ApiTags('recommendations')
@@ -20,13 +19,9 @@ const userIdOf = (req: FastifyRequest) => req.context.actor?.id ?? 'anonymous';
 export class RecommendationsController {
   constructor(private readonly recommendations: RecommendationService) {}
 
+  /** Cached in the service (near cache + Redis): one list per product serves every `limit`. */
   @Get('products/:id/recommendations')
   @Public()
-  @CachedGet({
-    key: (req) => RecommendationCacheKeys.forProduct(productIdOf(req), limitOf(req)),
-    tags: (req) => [RecommendationCacheKeys.productTag(productIdOf(req))],
-    ttlMs: RecommendationCacheTtl.ms,
-  })
   @ApiOkResponse({
     type: RecommendationListResponse,
     description: 'Active, in-stock products most often bought together with this one (ties: newer product first)',

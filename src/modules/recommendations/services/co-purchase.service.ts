@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AppCacheService } from '../../../infrastructure/cache/app-cache.service.js';
-import { RecommendationCacheKeys } from '../recommendations.cache-keys.js';
 import { CoPurchaseRepository } from '../repositories/co-purchase.repository.js';
+import { RecommendationCacheService } from './recommendation-cache.service.js';
 
 /**
  * Exported to the orders module: keeps the co-purchase counts incrementally, inside the caller's
@@ -13,7 +12,7 @@ import { CoPurchaseRepository } from '../repositories/co-purchase.repository.js'
 export class CoPurchaseService {
   constructor(
     private readonly pairs: CoPurchaseRepository,
-    private readonly cache: AppCacheService,
+    private readonly cache: RecommendationCacheService,
   ) {}
 
   orderPaid(manager: EntityManager, userId: string, productIds: readonly string[]): Promise<void> {
@@ -26,10 +25,7 @@ export class CoPurchaseService {
   }
 
   /** After commit: drops the cached recommendations of these products and of this user. */
-  async changed(userId: string, productIds: readonly string[]): Promise<void> {
-    await this.cache.invalidateTags(
-      ...[...new Set(productIds)].map((id) => RecommendationCacheKeys.productTag(id)),
-      RecommendationCacheKeys.userTag(userId),
-    );
+  changed(userId: string, productIds: readonly string[]): Promise<void> {
+    return this.cache.invalidate(userId, productIds);
   }
 }
