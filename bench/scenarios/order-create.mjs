@@ -8,7 +8,12 @@ import mysql from 'mysql2/promise';
 import { adminToken, bearer, createProduct, mapLimit, registerCustomer } from '../lib/fixtures.mjs';
 import { loadSettings } from '../lib/settings.mjs';
 
-const CUSTOMERS = 8;
+const CUSTOMERS = 16;
+/**
+ * Short holds: a run that stops between a reservation and its order leaves it pending, and an expired
+ * reservation no longer counts towards its customer's 5 (the sweeper is off in the bench).
+ */
+const TTL_SECONDS = 30;
 const CONNECTIONS = 5;
 const INITIAL_STOCK = 1_000_000;
 
@@ -58,7 +63,7 @@ export default {
         method: 'POST',
         path: '/api/v1/inventory/reservations',
         headers: bearer(token),
-        body: { items: [{ productId: s.productId, quantity: 1 }] },
+        body: { items: [{ productId: s.productId, quantity: 1 }], ttlSeconds: TTL_SECONDS },
         capture: { reservationId: 'id' },
       },
       {
