@@ -106,6 +106,12 @@ describe('orders (two instances, one MySQL and Redis)', () => {
     });
     const own = await a.http().get('/api/v1/orders').set(customer.auth).expect(200);
     expect(own.body.data.map((o: { id: string }) => o.id)).toEqual([res.body.id]);
+    const filtered = await a.http().get(`/api/v1/orders?userId=${customer.id}`).set(staff.auth).expect(200);
+    expect(filtered.body.data.map((o: { id: string }) => o.id)).toEqual([res.body.id]);
+    // The reservation's owner only: staff cannot pay for someone else's reservation either.
+    const another = await reserve(a, customer, [{ productId: p1.id, quantity: 1 }]);
+    await order(a, staff, another.id).expect(404);
+    await a.http().post(`/api/v1/inventory/reservations/${another.id}/release`).set(customer.auth).expect(200);
     const [event] = await a.dataSource.query(
       `SELECT actor_id, outcome FROM audit_events WHERE action = 'order.create' AND entity_id = ?`,
       [res.body.id],

@@ -138,4 +138,25 @@ describe('recommendations (co-purchase counts, two instances)', () => {
       data: [],
     });
   });
+
+  it('a product deactivated after its recommendations were cached drops out within 15 s', async () => {
+    const [x, y, z] = await products(3);
+    const customer = await createUser(a);
+    await buy(customer, [x, y]);
+    await buy(customer, [x, y, z]);
+    expect(await recommended(a, x)).toEqual([
+      [y.id, 2],
+      [z.id, 1],
+    ]);
+    await recommended(b, x); // cached on both instances
+    await a.http().patch(`/api/v1/products/${y.id}`).set(staff.auth).send({ active: false }).expect(200);
+    const started = Date.now();
+    let seen = await recommended(b, x);
+    while (seen.length !== 1 && Date.now() - started < 15_000) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      seen = await recommended(b, x);
+    }
+    expect(seen).toEqual([[z.id, 1]]);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  }, 30_000);
 });
