@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { coPurchasePairs, distinctSorted } from '../services/co-purchase-pairs.js';
 
 export interface ScoredProduct {
   productId: string;
@@ -17,15 +18,14 @@ export class CoPurchaseRepository {
    * orders lock shared rows in the same order. Counts never go below 0.
    */
   async add(manager: EntityManager, userId: string, productIds: readonly string[], delta: 1 | -1): Promise<void> {
-    const ids = [...new Set(productIds)].sort();
+    const ids = distinctSorted(productIds);
     const initial = Math.max(delta, 0);
-    const pairs: string[] = [];
-    for (const a of ids) for (const b of ids) if (a !== b) pairs.push(a, b);
+    const pairs = coPurchasePairs(ids);
     if (pairs.length > 0) {
       await manager.query(
-        `INSERT INTO co_purchases (product_id, other_id, orders) VALUES ${Array.from({ length: pairs.length / 2 }, () => `(?, ?, ${initial})`).join(', ')}
+        `INSERT INTO co_purchases (product_id, other_id, orders) VALUES ${pairs.map(() => `(?, ?, ${initial})`).join(', ')}
          ON DUPLICATE KEY UPDATE orders = GREATEST(orders + ?, 0)`,
-        [...pairs, delta],
+        [...pairs.flat(), delta],
       );
     }
     if (ids.length > 0) {
