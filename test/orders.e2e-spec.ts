@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Response } from 'supertest';
 import { ReservationExpiryJob } from '../src/modules/inventory/services/reservation-expiry.job.js';
-import { PAYMENT_GATEWAY, type PaymentGateway, PaymentIntents } from '../src/modules/payments/index.js';
+import { PAYMENT_GATEWAY, PaymentFaults, type PaymentGateway, PaymentIntents } from '../src/modules/payments/index.js';
 import { createProduct, expectReconciled, stockOf } from './support/inventory.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { createUser, type TestUser } from './support/users.js';
@@ -242,6 +242,27 @@ describe('orders (two instances, one MySQL and Redis)', () => {
     expect(list.body.data).toHaveLength(1);
     expect(list.body.data[0]).toMatchObject({ status: 'paid', totalCents: 700 });
     expect(await stockOf(a, product.id)).toEqual({ onHand: 4, reserved: 0 });
+    await expectReconciled(a, admin);
+  });
+
+  it('a crash after the charge (its outcome never recorded) is finished by the reconcile job: paid once, never charged twice', async () => {
+    const product = await createProduct(a, staff, { initialStock: 5, priceCents: 900 });
+    const customer = await createUser(a);
+    const reservation = await reserve(a, customer, [{ productId: product.id, quantity: 2 }]);
+    const before = chargeCount();
+    a.app.get(PaymentFaults).failNextApplies = 1;
+    const res = await order(a, customer, reservation.id);
+    expect(res.status).toBeGreaterThanOrEqual(500);
+    expect(chargeCount() - before).toBe(1);
+    expect(await reservationStatus(reservation.id)).toBe('pending');
+    expect((await a.http().get('/api/v1/orders').set(customer.auth).expect(200)).body.data).toEqual([]);
+    // The reconcile job asks the gateway what happened to the key (charged) and applies it: no new charge.
+    expect(await a.app.get(PaymentIntents).reconcile(0)).toBeGreaterThanOrEqual(1);
+    expect(chargeCount() - before).toBe(1);
+    expect(await reservationStatus(reservation.id)).toBe('committed');
+    const list = await a.http().get('/api/v1/orders').set(customer.auth).expect(200);
+    expect(list.body.data).toEqual([expect.objectContaining({ status: 'paid', totalCents: 1800 })]);
+    expect(await stockOf(a, product.id)).toEqual({ onHand: 3, reserved: 0 });
     await expectReconciled(a, admin);
   });
 
