@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Response } from 'supertest';
-import { ReservationExpiryJob } from '../src/modules/inventory/services/reservation-expiry.job.js';
+import { ReservationExpiryJob } from '../src/modules/inventory/jobs/reservation-expiry.job.js';
 import { PAYMENT_GATEWAY, PaymentFaults, type PaymentGateway, PaymentIntents } from '../src/modules/payments/index.js';
 import { createProduct, expectReconciled, stockOf } from './support/inventory.js';
 import { startTestApp, type TestApp } from './support/test-app.js';

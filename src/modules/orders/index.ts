@@ -4,4 +4,4 @@
  * `order`, reference = order id), so `PaymentRevenue.revenue(...)` already counts them.
  */
 export { OrdersModule } from './orders.module.js';
-export { ORDERS_ENTITIES, ORDERS_MIGRATIONS } from './orders.schema.js';
+export { ordersSchema } from './orders.schema.js';

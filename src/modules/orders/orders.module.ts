@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { InventoryModule } from '../inventory/inventory.module.js';
+import { InventoryModule } from '../inventory/index.js';
 import { RecommendationsModule } from '../recommendations/index.js';
 import { PaymentsModule } from '../payments/index.js';
 import { OrdersController } from './controllers/orders.controller.js';

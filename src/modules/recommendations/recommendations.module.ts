@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { InventoryModule } from '../inventory/inventory.module.js';
+import { InventoryModule } from '../inventory/index.js';
 import { RecommendationsController } from './controllers/recommendations.controller.js';
 import { CoPurchaseRepository } from './repositories/co-purchase.repository.js';
 import { CoPurchaseService } from './services/co-purchase.service.js';

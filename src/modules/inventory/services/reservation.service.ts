@@ -7,9 +7,9 @@ import { newId } from '../../../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
 import type { AuthenticatedActor } from '../../../infrastructure/http/request-context.js';
 import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
-import { AuditService } from '../../audit/services/audit.service.js';
+import { AuditService } from '../../audit/index.js';
 import {
-  type CreateReservationDto,
+  type CreateReservationBody,
   DEFAULT_RESERVATION_TTL_SECONDS,
   effectiveStatus,
   mapReservation,
@@ -18,15 +18,7 @@ import {
 import { ReservationItem } from '../entities/reservation-item.entity.js';
 import { Reservation } from '../entities/reservation.entity.js';
 import type { MovementKind } from '../entities/stock-movement.entity.js';
-import {
-  checkoutInProgress,
-  outOfStock,
-  productInactive,
-  reservationLimit,
-  reservationNotPending,
-  type ShortItem,
-  unknownProducts,
-} from '../inventory.errors.js';
+import { InventoryErrors, type ShortItem } from '../inventory.errors.js';
 import { ProductRepository } from '../repositories/product.repository.js';
 import { ReservationRepository } from '../repositories/reservation.repository.js';
 import { StockRepository } from '../repositories/stock.repository.js';
@@ -63,7 +55,7 @@ export class ReservationService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async create(actor: AuthenticatedActor, dto: CreateReservationDto): Promise<ReservationResponse> {
+  async create(actor: AuthenticatedActor, dto: CreateReservationBody): Promise<ReservationResponse> {
     const lines = normalizeItems(dto.items);
     // Customers are limited (one customer must not be able to hold every unit); staff and admin are not.
     const limited = !hasPermission(actor.roles, 'inventory:write');
@@ -71,16 +63,16 @@ export class ReservationService {
     const ids = lines.map((line) => line.productId);
     const states = new Map((await this.products.stockStates(ids)).map((state) => [state.id, state]));
     const unknown = ids.filter((id) => !states.has(id));
-    if (unknown.length > 0) throw unknownProducts(unknown);
+    if (unknown.length > 0) throw InventoryErrors.unknownProducts(unknown);
     const inactive = ids.filter((id) => states.get(id)?.active === false);
-    if (inactive.length > 0) throw productInactive(inactive);
+    if (inactive.length > 0) throw InventoryErrors.productInactive(inactive);
     // Early refusal from committed stock (no lock): a sold-out product does not queue on its row lock.
     // Only a refusal is decided here; success is decided by the conditional UPDATEs below.
     const clearlyShort = lines
       .map((line) => ({ ...line, available: states.get(line.productId)?.available ?? 0 }))
       .filter((line) => line.available < line.quantity);
     if (clearlyShort.length > 0) {
-      throw outOfStock(
+      throw InventoryErrors.outOfStock(
         clearlyShort.map((line) => ({
           productId: line.productId,
           requested: line.quantity,
@@ -114,7 +106,7 @@ export class ReservationService {
           available: level ? level.onHand - level.reserved : 0,
         });
       }
-      if (short.length > 0) throw outOfStock(short);
+      if (short.length > 0) throw InventoryErrors.outOfStock(short);
       await this.reservations.insert(manager, reservation, items);
       await this.stock.appendMovements(
         manager,
@@ -142,12 +134,12 @@ export class ReservationService {
   private checkCustomerLimits(lines: readonly { quantity: number }[], ttlSeconds: number | undefined): void {
     const { reservationMaxQuantity, reservationMaxTtlSeconds } = this.config.inventory;
     if (lines.some((line) => line.quantity > reservationMaxQuantity)) {
-      throw reservationLimit(`At most ${reservationMaxQuantity} units of a product per reservation`, {
+      throw InventoryErrors.reservationLimit(`At most ${reservationMaxQuantity} units of a product per reservation`, {
         maxQuantity: reservationMaxQuantity,
       });
     }
     if (ttlSeconds !== undefined && ttlSeconds > reservationMaxTtlSeconds) {
-      throw reservationLimit(`A reservation is held at most ${reservationMaxTtlSeconds} seconds`, {
+      throw InventoryErrors.reservationLimit(`A reservation is held at most ${reservationMaxTtlSeconds} seconds`, {
         maxTtlSeconds: reservationMaxTtlSeconds,
       });
     }
@@ -162,7 +154,7 @@ export class ReservationService {
     const max = this.config.inventory.reservationMaxPending;
     await this.reservations.lockHolder(manager, userId, now);
     if ((await this.reservations.countPending(manager, userId, now)) >= max) {
-      throw reservationLimit(`At most ${max} pending reservations at once`, { maxPending: max });
+      throw InventoryErrors.reservationLimit(`At most ${max} pending reservations at once`, { maxPending: max });
     }
   }
 
@@ -213,8 +205,8 @@ export class ReservationService {
     const items = await this.transactions.run((manager) => this.finish(manager, id, to, now));
     if (!items) {
       const current = await this.reservations.findById(id);
-      if (current?.status === 'pending' && current.checkoutOrderId !== null) throw checkoutInProgress();
-      throw reservationNotPending(current ? effectiveStatus(current, now) : 'gone');
+      if (current?.status === 'pending' && current.checkoutOrderId !== null) throw InventoryErrors.checkoutInProgress();
+      throw InventoryErrors.reservationNotPending(current ? effectiveStatus(current, now) : 'gone');
     }
     await this.catalog.invalidate(items.map((item) => item.productId));
     return mapReservation({ ...reservation, status: to, updatedAt: now }, items, now);

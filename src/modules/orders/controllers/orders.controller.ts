@@ -6,7 +6,7 @@ import { RequirePermission } from '../../../common/auth/require-permission.decor
 import { uuidParam } from '../../../common/errors/validation.js';
 import { Idempotent } from '../../../common/idempotency/idempotency.interceptor.js';
 import type { AuthenticatedActor } from '../../../infrastructure/http/request-context.js';
-import { CreateOrderDto, OrderListQuery, OrderPageResponse, OrderResponse, RefundOrderDto } from '../dto/order.dto.js';
+import { CreateOrderBody, OrderListQuery, OrderPage, OrderResponse, RefundOrderBody } from '../dto/order.dto.js';
 import { OrderCheckoutService } from '../services/order-checkout.service.js';
 import { OrderQueryService } from '../services/order-query.service.js';
 import { OrderRefundService } from '../services/order-refund.service.js';
@@ -27,14 +27,14 @@ export class OrdersController {
   @ApiResponse({ status: 402, description: 'Payment declined: the reservation stays pending, nothing taken' })
   @ApiResponse({ status: 404, description: "Unknown reservation, or someone else's" })
   @ApiResponse({ status: 409, description: 'Reservation not pending (expired, released, committed) or being paid' })
-  create(@CurrentActor() actor: AuthenticatedActor, @Body() body: CreateOrderDto): Promise<OrderResponse> {
+  create(@CurrentActor() actor: AuthenticatedActor, @Body() body: CreateOrderBody): Promise<OrderResponse> {
     return this.checkout.create(actor, body);
   }
 
   @Get()
   @Header('cache-control', 'private, no-store')
-  @ApiOkResponse({ type: OrderPageResponse, description: 'Own orders, newest first (admin/staff: all, filter userId)' })
-  list(@CurrentActor() actor: AuthenticatedActor, @Query() query: OrderListQuery): Promise<OrderPageResponse> {
+  @ApiOkResponse({ type: OrderPage, description: 'Own orders, newest first (admin/staff: all, filter userId)' })
+  list(@CurrentActor() actor: AuthenticatedActor, @Query() query: OrderListQuery): Promise<OrderPage> {
     return this.query.list(actor, query);
   }
 
@@ -53,7 +53,7 @@ export class OrdersController {
   @ApiOkResponse({ type: OrderResponse })
   @ApiResponse({ status: 404, description: 'Unknown order' })
   @ApiResponse({ status: 409, description: 'More than what is left would be refunded' })
-  refund(@Param('id', uuidParam) id: string, @Body() body: RefundOrderDto): Promise<OrderResponse> {
+  refund(@Param('id', uuidParam) id: string, @Body() body: RefundOrderBody): Promise<OrderResponse> {
     return this.refunds.refund(id, body);
   }
 }

@@ -4,7 +4,7 @@ import { PageQuery } from '../../../common/pagination/pagination.js';
 import type { OrderLine } from '../entities/order-line.entity.js';
 import { type Order, VISIBLE_ORDER_STATUSES } from '../entities/order.entity.js';
 
-export class CreateOrderDto {
+export class CreateOrderBody {
   @ApiProperty({ description: 'A pending reservation of the caller' })
   @IsUUID()
   reservationId: string;
@@ -15,7 +15,7 @@ export class CreateOrderDto {
   paymentMethod: string;
 }
 
-export class RefundOrderDto {
+export class RefundOrderBody {
   @ApiPropertyOptional({ minimum: 1, description: 'Default: all that is left' })
   @IsOptional()
   @IsInt()
@@ -53,7 +53,7 @@ export class OrderResponse {
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
-export class OrderPageResponse {
+export class OrderPage {
   @ApiProperty({ type: [OrderResponse] }) data: OrderResponse[];
   @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
 }

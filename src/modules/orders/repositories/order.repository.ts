@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, In } from 'typeorm';
-import { affectedRows } from '../../inventory/repositories/affected-rows.js';
+import { affectedRows } from '../../../infrastructure/database/sql.js';
 import { OrderLine } from '../entities/order-line.entity.js';
 import { OrderRefund, type RefundStatus } from '../entities/order-refund.entity.js';
 import { Order, type OrderStatus, VISIBLE_ORDER_STATUSES } from '../entities/order.entity.js';

@@ -4,12 +4,11 @@ import { notFound } from '../../../common/errors/domain-error.js';
 import { newId } from '../../../common/ids.js';
 import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
 import type { AuthenticatedActor } from '../../../infrastructure/http/request-context.js';
-import { AuditService } from '../../audit/services/audit.service.js';
-import { checkoutInProgress, reservationNotPending } from '../../inventory/inventory.errors.js';
-import { ReservationCheckoutService } from '../../inventory/services/reservation-checkout.service.js';
+import { AuditService } from '../../audit/index.js';
+import { InventoryErrors, ReservationCheckoutService } from '../../inventory/index.js';
 import { type PaymentIntent, PaymentIntents } from '../../payments/index.js';
 import { CoPurchaseService } from '../../recommendations/index.js';
-import { type CreateOrderDto, mapOrder, type OrderResponse } from '../dto/order.dto.js';
+import { type CreateOrderBody, mapOrder, type OrderResponse } from '../dto/order.dto.js';
 import { OrderLine } from '../entities/order-line.entity.js';
 import type { Order } from '../entities/order.entity.js';
 import { OrderErrors } from '../orders.errors.js';
@@ -45,11 +44,11 @@ export class OrderCheckoutService implements OnModuleInit {
     this.intents.registerApplier('order', (manager, intent) => this.applyPayment(manager, intent));
   }
 
-  async create(actor: AuthenticatedActor, dto: CreateOrderDto): Promise<OrderResponse> {
+  async create(actor: AuthenticatedActor, dto: CreateOrderBody): Promise<OrderResponse> {
     const reservation = await this.checkout.find(dto.reservationId);
     if (!reservation || reservation.userId !== actor.id) throw notFound('Reservation');
-    if (reservation.status !== 'pending') throw reservationNotPending(reservation.status);
-    if (reservation.checkoutOrderId !== null) throw checkoutInProgress();
+    if (reservation.status !== 'pending') throw InventoryErrors.reservationNotPending(reservation.status);
+    if (reservation.checkoutOrderId !== null) throw InventoryErrors.checkoutInProgress();
 
     const priced = await this.checkout.prices(reservation.items.map((item) => item.productId));
     const prices = new Map(priced.map((product) => [product.productId, product]));
@@ -71,8 +70,9 @@ export class OrderCheckoutService implements OnModuleInit {
     const intentId = await this.tx.run(async (manager) => {
       if (!(await this.checkout.hold(manager, reservation.id, actor.id, orderId, now))) {
         const current = await this.checkout.find(reservation.id, manager);
-        if (current?.status === 'pending' && current.checkoutOrderId !== null) throw checkoutInProgress();
-        throw reservationNotPending(current?.status ?? 'gone');
+        if (current?.status === 'pending' && current.checkoutOrderId !== null)
+          throw InventoryErrors.checkoutInProgress();
+        throw InventoryErrors.reservationNotPending(current?.status ?? 'gone');
       }
       const intent = await this.intents.create(manager, {
         purpose: 'order',

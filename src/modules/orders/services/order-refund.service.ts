@@ -3,11 +3,11 @@ import type { EntityManager } from 'typeorm';
 import { DomainError, notFound } from '../../../common/errors/domain-error.js';
 import { newId } from '../../../common/ids.js';
 import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
-import { AuditService } from '../../audit/services/audit.service.js';
-import { ReservationCheckoutService } from '../../inventory/services/reservation-checkout.service.js';
+import { AuditService } from '../../audit/index.js';
+import { ReservationCheckoutService } from '../../inventory/index.js';
 import { type PaymentIntent, PaymentIntents, type PaymentRefund } from '../../payments/index.js';
 import { CoPurchaseService } from '../../recommendations/index.js';
-import type { OrderResponse, RefundOrderDto } from '../dto/order.dto.js';
+import type { OrderResponse, RefundOrderBody } from '../dto/order.dto.js';
 import type { OrderRefund } from '../entities/order-refund.entity.js';
 import { type Order, VISIBLE_ORDER_STATUSES } from '../entities/order.entity.js';
 import { OrderErrors } from '../orders.errors.js';
@@ -46,7 +46,7 @@ export class OrderRefundService implements OnModuleInit {
     this.intents.registerRefundApplier('order', (manager, refund, intent) => this.applyRefund(manager, refund, intent));
   }
 
-  async refund(orderId: string, dto: RefundOrderDto): Promise<OrderResponse> {
+  async refund(orderId: string, dto: RefundOrderBody): Promise<OrderResponse> {
     const order = await this.orders.findById(orderId);
     if (!order || !isVisible(order)) throw notFound('Order');
     const left = order.totalCents - order.refundedCents;

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { ProductResponse } from '../../inventory/dto/product.dto.js';
+import { ProductResponse } from '../../inventory/index.js';
 
 export const DEFAULT_RECOMMENDATIONS = 5;
 export const MAX_RECOMMENDATIONS = 20;

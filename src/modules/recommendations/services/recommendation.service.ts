@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ProductService } from '../../inventory/services/product.service.js';
+import { ProductService } from '../../inventory/index.js';
 import {
   DEFAULT_RECOMMENDATIONS,
   MAX_RECOMMENDATIONS,
