@@ -17,6 +17,7 @@ import { SubscriptionsModule } from './modules/subscriptions/index.js';
 import { OrdersModule } from './modules/orders/index.js';
 import { PaymentsModule } from './modules/payments/index.js';
 import { RecommendationsModule } from './modules/recommendations/index.js';
+import { WebhooksModule } from './modules/webhooks/index.js';
 import { CacheModule } from './infrastructure/cache/cache.module.js';
 import { DatabaseModule } from './infrastructure/database/database.module.js';
 import { HealthModule } from './infrastructure/health/health.module.js';
@@ -43,6 +44,7 @@ export class AppModule {
         RateLimitModule,
         JobsModule,
         AuditModule,
+        WebhooksModule,
         AuthModule,
         InventoryModule,
         PaymentsModule,

@@ -7,6 +7,7 @@ import { ordersSchema } from './modules/orders/index.js';
 import { paymentsSchema } from './modules/payments/index.js';
 import { recommendationsSchema } from './modules/recommendations/index.js';
 import { subscriptionsSchema } from './modules/subscriptions/index.js';
+import { webhooksSchema } from './modules/webhooks/index.js';
 
 /**
  * Composition root of the database: every module's entities and migrations, listed explicitly
@@ -22,4 +23,5 @@ export const APP_SCHEMA = mergeSchemas([
   paymentsSchema,
   ordersSchema,
   recommendationsSchema,
+  webhooksSchema,
 ]);

@@ -18,6 +18,7 @@ export const PERMISSIONS = [
   'audit:read',
   'orders:read-all',
   'orders:refund',
+  'webhooks:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
