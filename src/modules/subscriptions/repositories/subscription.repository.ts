@@ -29,6 +29,14 @@ export type SubscriptionChanges = Partial<
     | 'pendingInvoiceId'
     | 'creditCents'
     | 'liveKey'
+    | 'paymentMethod'
+    | 'billingAnchor'
+    | 'periodPaidCents'
+    | 'periodPaidFrom'
+    | 'chargeIntentId'
+    | 'awaitingStockAt'
+    | 'hardDeclined'
+    | 'resumesAt'
   >
 >;
 
@@ -45,7 +53,7 @@ export interface PlanStatusAggregate {
   status: SubscriptionStatus;
   currency: string;
   subscriptions: number;
-  /** Σ monthly-normalised price (yearly / 12), unrounded. */
+  /** Σ monthly-normalised price (yearly / 12, rounded per subscription). */
   monthlyCents: number;
 }
 
@@ -148,23 +156,84 @@ export class SubscriptionRepository {
     return (result.affected ?? 0) === 1;
   }
 
+  get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
+
+  /** Is this user+plan slot held by a live (or paused) subscription? */
+  async liveKeyTaken(manager: EntityManager, liveKey: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query('SELECT 1 FROM subscriptions WHERE live_key = ? LIMIT 1', [liveKey]);
+    return rows.length > 0;
+  }
+
+  /** Marks the payment intent in flight (the row is locked by the caller's transaction). */
+  async setChargeIntent(manager: EntityManager, id: string, intentId: string | null): Promise<void> {
+    await manager.query('UPDATE subscriptions SET charge_intent_id = ? WHERE id = ?', [intentId, id]);
+  }
+
+  /** A renewal whose items are short: not charged, retried by the next run (one that starts after `at`). */
+  async markAwaitingStock(manager: EntityManager, id: string, at: Date): Promise<void> {
+    await manager.query('UPDATE subscriptions SET awaiting_stock_at = ? WHERE id = ?', [at, id]);
+  }
+
+  /** Paused subscriptions whose `resumesAt` has come, locked like `claimDue`. */
+  claimResumable(manager: EntityManager, asOf: Date, limit: number): Promise<Subscription[]> {
+    return manager
+      .createQueryBuilder(Subscription, 's')
+      .where("s.status = 'paused' AND s.resumes_at <= :asOf AND s.charge_intent_id IS NULL", { asOf })
+      .limit(limit)
+      .setLock('pessimistic_write')
+      .setOnLocked('skip_locked')
+      .getMany();
+  }
+
+  /** Had this customer a trial of this plan already (any subscription, live or not)? */
+  async hadTrial(userId: string, planId: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      'SELECT 1 FROM subscriptions WHERE user_id = ? AND plan_id = ? AND trial_end IS NOT NULL LIMIT 1',
+      [userId, planId],
+    );
+    return rows.length > 0;
+  }
+
+  async countPaused(): Promise<number> {
+    const [row]: { n: string | number }[] = await this.dataSource.query(
+      "SELECT COUNT(*) AS n FROM subscriptions WHERE status = 'paused'",
+    );
+    return Number(row.n);
+  }
+
+  /** Renewals skipped for want of stock (`awaitingStockSubscriptions` of the summary). */
+  async countAwaitingStock(): Promise<number> {
+    const [row]: { n: string | number }[] = await this.dataSource.query(
+      `SELECT COUNT(*) AS n FROM subscriptions WHERE awaiting_stock_at IS NOT NULL AND status IN (${LIVE_SQL})`,
+    );
+    return Number(row.n);
+  }
+
   /**
    * Claims up to `limit` subscriptions due by `asOf` — a period ended (renewal, trial end, end of
    * term) or a dunning retry is due — locking them FOR UPDATE SKIP LOCKED: concurrent runs, on any
    * instance, take disjoint rows and never bill one period twice. Range scan on
    * idx_subscriptions_due (status, current_period_end); no ORDER BY, so only the rows returned are locked.
    */
-  claimDue(manager: EntityManager, asOf: Date, limit: number): Promise<Subscription[]> {
-    return this.claimDueQuery(manager, asOf, limit).getMany();
+  claimDue(manager: EntityManager, asOf: Date, limit: number, runStartedAt = new Date()): Promise<Subscription[]> {
+    return this.claimDueQuery(manager, asOf, limit, runStartedAt).getMany();
   }
 
-  /** The claim query (exposed for the EXPLAIN test). */
-  claimDueQuery(manager: EntityManager, asOf: Date, limit: number) {
+  /**
+   * The claim query (exposed for the EXPLAIN test). Skips a row with a charge in flight, a past_due
+   * row whose retries stopped (hard decline: `pay` or a card update brings it back), and a row this
+   * run already found short of stock (`runStartedAt`).
+   */
+  claimDueQuery(manager: EntityManager, asOf: Date, limit: number, runStartedAt = new Date()) {
     return manager
       .createQueryBuilder(Subscription, 's')
       .where(`s.status IN (${LIVE_SQL})`)
       .andWhere('s.current_period_end <= :asOf', { asOf })
-      .andWhere('(s.next_retry_at IS NULL OR s.next_retry_at <= :asOf)', { asOf })
+      .andWhere("(s.next_retry_at <= :asOf OR (s.next_retry_at IS NULL AND s.status <> 'past_due'))", { asOf })
+      .andWhere('s.charge_intent_id IS NULL')
+      .andWhere('(s.awaiting_stock_at IS NULL OR s.awaiting_stock_at < :runStartedAt)', { runStartedAt })
       .limit(limit)
       .setLock('pessimistic_write')
       .setOnLocked('skip_locked');
@@ -223,7 +292,7 @@ export class SubscriptionRepository {
       monthlyCents: string | number;
     }[] = await this.dataSource.query(
       `SELECT s.plan_id AS planId, s.status AS status, s.currency AS currency, COUNT(*) AS subscriptions,
-                SUM(CASE p.billing_interval WHEN 'year' THEN s.price_cents / 12 ELSE s.price_cents END) AS monthlyCents
+                SUM(CASE p.billing_interval WHEN 'year' THEN ROUND(s.price_cents / 12) ELSE s.price_cents END) AS monthlyCents
          FROM subscriptions s JOIN plans p ON p.id = s.plan_id
          WHERE s.status IN (${LIVE_SQL})
          GROUP BY s.plan_id, s.status, s.currency`,
