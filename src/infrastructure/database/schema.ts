@@ -20,6 +20,7 @@ import { Invoice } from '../../modules/subscriptions/entities/invoice.entity.js'
 import { PaymentAttempt } from '../../modules/subscriptions/entities/payment-attempt.entity.js';
 import { Plan } from '../../modules/subscriptions/entities/plan.entity.js';
 import { Subscription } from '../../modules/subscriptions/entities/subscription.entity.js';
+import { ANALYTICS_ENTITIES, ANALYTICS_MIGRATIONS } from '../../modules/analytics/analytics.schema.js';
 
 /**
  * Every entity and migration, listed explicitly: TypeORM's glob loading uses dynamic import(),
@@ -41,6 +42,7 @@ export const ENTITIES = [
   Subscription,
   Invoice,
   PaymentAttempt,
+  ...ANALYTICS_ENTITIES,
 ];
 
 export const MIGRATIONS = [
@@ -51,4 +53,5 @@ export const MIGRATIONS = [
   AuditChain1764320200000,
   Inventory1764320300000,
   Subscriptions1764320400000,
+  ...ANALYTICS_MIGRATIONS,
 ];
