@@ -1,4 +1,7 @@
 import { Global, Module } from '@nestjs/common';
+import { BillingMetricsController } from './controllers/billing-metrics.controller.js';
+import { MrrMovementRepository } from './repositories/mrr-movement.repository.js';
+import { MrrMetricsService } from './services/mrr-metrics.service.js';
 import { MrrCacheInvalidator } from './services/mrr-cache-invalidator.js';
 import { MrrMovementRecorder } from './services/mrr-movement.recorder.js';
 
@@ -8,7 +11,8 @@ import { MrrMovementRecorder } from './services/mrr-movement.recorder.js';
  */
 @Global()
 @Module({
-  providers: [MrrCacheInvalidator, MrrMovementRecorder],
+  controllers: [BillingMetricsController],
+  providers: [MrrCacheInvalidator, MrrMovementRecorder, MrrMovementRepository, MrrMetricsService],
   exports: [MrrMovementRecorder],
 })
 export class AnalyticsModule {}

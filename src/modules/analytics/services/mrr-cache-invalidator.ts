@@ -27,12 +27,14 @@ export class MrrCacheInvalidator implements EntitySubscriberInterface {
     else void this.drop();
   }
 
-  afterTransactionCommit(event: TransactionCommitEvent): void {
-    if (!event.queryRunner.data[MRR_MOVED]) return;
+  /** TypeORM awaits the returned promise before the commit resolves: a read after the write never sees the old answer. */
+  afterTransactionCommit(event: TransactionCommitEvent): Promise<void> | undefined {
+    if (!event.queryRunner.data[MRR_MOVED]) return undefined;
     delete event.queryRunner.data[MRR_MOVED];
-    void this.drop();
+    return this.drop();
   }
 
+  /** Never throws: a Redis outage is a no-op here (AppCacheService), entries then age out by their TTL. */
   async drop(): Promise<void> {
     const drop = () => this.cache.invalidateTags(AnalyticsCacheKeys.metricsTag());
     await drop();
