@@ -11,6 +11,7 @@ import { AnalyticsModule } from './modules/analytics/analytics.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { InventoryModule } from './modules/inventory/inventory.module.js';
+import { PaymentsModule } from './modules/payments/payments.module.js';
 import { SubscriptionsModule } from './modules/subscriptions/subscriptions.module.js';
 import { CacheModule } from './infrastructure/cache/cache.module.js';
 import { DatabaseModule } from './infrastructure/database/database.module.js';
@@ -37,6 +38,7 @@ export class AppModule {
         AuditModule,
         AuthModule,
         InventoryModule,
+        PaymentsModule,
         SubscriptionsModule,
         AnalyticsModule,
         ...extraImports,

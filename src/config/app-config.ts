@@ -90,6 +90,14 @@ export interface AppConfig {
     readonly cacheTtlMs: number;
     /** Currency of the billing metrics when a request names none (BILLING_DEFAULT_CURRENCY, ISO 4217). */
     readonly defaultCurrency: string;
+    /** BILLING_TEST_CLOCK: a renewal run may take any `asOf` (tests, benchmarks); otherwise at most now + 5 min. */
+    readonly testClock: boolean;
+  };
+  readonly payments: {
+    /** How often the reconcile job looks for payment intents stuck `pending` (PAYMENT_RECONCILE_INTERVAL_MS). */
+    readonly reconcileIntervalMs: number;
+    /** An intent pending longer than this is presumed interrupted and reconciled (PAYMENT_RECONCILE_AFTER_SECONDS). */
+    readonly reconcileAfterSeconds: number;
   };
   readonly audit: {
     /**
@@ -301,6 +309,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       dunningRetryHours: read.intList('DUNNING_RETRY_HOURS', [24, 72, 168], 1, 24 * 365),
       cacheTtlMs: read.int('ENTITLEMENTS_CACHE_TTL_MS', 300_000, 1_000, 86_400_000),
       defaultCurrency: read.currency('BILLING_DEFAULT_CURRENCY', 'USD'),
+      testClock: read.bool('BILLING_TEST_CLOCK', false),
+    },
+    payments: {
+      reconcileIntervalMs: read.int('PAYMENT_RECONCILE_INTERVAL_MS', 30_000, 1_000, 86_400_000),
+      reconcileAfterSeconds: read.int('PAYMENT_RECONCILE_AFTER_SECONDS', 60, 0, 86_400),
     },
     audit: {
       recording: read.bool('AUDIT_RECORDING', true),

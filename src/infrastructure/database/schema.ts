@@ -21,6 +21,7 @@ import { PaymentAttempt } from '../../modules/subscriptions/entities/payment-att
 import { Plan } from '../../modules/subscriptions/entities/plan.entity.js';
 import { Subscription } from '../../modules/subscriptions/entities/subscription.entity.js';
 import { ANALYTICS_ENTITIES, ANALYTICS_MIGRATIONS } from '../../modules/analytics/analytics.schema.js';
+import { PAYMENTS_ENTITIES, PAYMENTS_MIGRATIONS } from '../../modules/payments/payments.schema.js';
 
 /**
  * Every entity and migration, listed explicitly: TypeORM's glob loading uses dynamic import(),
@@ -43,6 +44,7 @@ export const ENTITIES = [
   Invoice,
   PaymentAttempt,
   ...ANALYTICS_ENTITIES,
+  ...PAYMENTS_ENTITIES,
 ];
 
 export const MIGRATIONS = [
@@ -54,4 +56,5 @@ export const MIGRATIONS = [
   Inventory1764320300000,
   Subscriptions1764320400000,
   ...ANALYTICS_MIGRATIONS,
+  ...PAYMENTS_MIGRATIONS,
 ];
