@@ -3,8 +3,8 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
 import { METRIC_INTERVALS, type MetricInterval } from '../domain/metric-buckets.js';
 
-/** `?from&to&currency` of every metric. */
-export class MetricRangeQuery {
+/** `?from&to` of every metric. */
+export class MetricPeriodQuery {
   @ApiProperty({
     description: 'ISO 8601; the range starts with the bucket holding this instant',
     example: '2026-01-01',
@@ -18,7 +18,10 @@ export class MetricRangeQuery {
   })
   @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 date or date-time' })
   to: string;
+}
 
+/** `?from&to&currency` of the money metrics. */
+export class MetricRangeQuery extends MetricPeriodQuery {
   @ApiPropertyOptional({ description: 'ISO 4217 code; default BILLING_DEFAULT_CURRENCY', example: 'USD' })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toUpperCase() : value))
@@ -50,4 +53,35 @@ export class MrrSeriesResponse {
   @ApiProperty() currency: string;
   @ApiProperty({ enum: METRIC_INTERVALS }) interval: MetricInterval;
   @ApiProperty({ type: [MrrBucketResponse] }) data: MrrBucketResponse[];
+}
+
+export class RevenueBucketResponse {
+  @ApiProperty({ format: 'date-time', description: 'UTC start of the bucket' }) periodStart: string;
+  @ApiProperty({ description: 'Succeeded charges (subscription invoices and orders), minor units' })
+  collectedCents: number;
+  @ApiProperty({ description: 'Succeeded refunds, minor units' }) refundedCents: number;
+  @ApiProperty({ description: 'Succeeded charges of a positive amount' }) paidInvoices: number;
+  @ApiProperty({ description: 'Declined charges' }) failedPayments: number;
+}
+
+export class RevenueSeriesResponse {
+  @ApiProperty() currency: string;
+  @ApiProperty({ enum: METRIC_INTERVALS }) interval: MetricInterval;
+  @ApiProperty({ type: [RevenueBucketResponse] }) data: RevenueBucketResponse[];
+}
+
+export class DunningResponse {
+  @ApiProperty({ format: 'date-time', description: 'Start of the counted period (00:00Z of the day of from)' })
+  from: string;
+  @ApiProperty({
+    format: 'date-time',
+    description: 'End of the counted period, exclusive (00:00Z after the day of to)',
+  })
+  to: string;
+  @ApiProperty({ description: 'Subscriptions that went past_due (a failed renewal)' }) enteredPastDue: number;
+  @ApiProperty({ description: 'past_due subscriptions that paid and became active again' }) recovered: number;
+  @ApiProperty({ description: 'past_due subscriptions that were canceled (retries exhausted, or canceled)' })
+  churned: number;
+  @ApiProperty({ description: 'recovered / enteredPastDue (0 when none entered, at most 1), 4 decimals' })
+  recoveryRate: number;
 }

@@ -1,6 +1,6 @@
 import { badRequest } from '../../../common/errors/domain-error.js';
 import { bucketCount, MAX_BUCKETS, type MetricInterval } from '../domain/metric-buckets.js';
-import type { MetricRangeQuery } from '../dto/billing-metrics.dto.js';
+import type { MetricPeriodQuery } from '../dto/billing-metrics.dto.js';
 
 export interface MetricRange {
   from: Date;
@@ -13,9 +13,9 @@ const invalid = (field: string, message: string) =>
 
 /** The validated range of a metric query: `from` ≤ `to`, and at most MAX_BUCKETS buckets of `interval`. */
 export function metricRange(
-  query: MetricRangeQuery,
+  query: MetricPeriodQuery & { currency?: string },
   defaultCurrency: string,
-  interval: MetricInterval = 'day',
+  interval: MetricInterval,
 ): MetricRange {
   const from = new Date(query.from);
   const to = new Date(query.to);
