@@ -7,6 +7,7 @@ import { AccessControlModule } from './common/auth/access-control.module.js';
 import { IdempotencyModule } from './common/idempotency/idempotency.module.js';
 import { ProblemFilter } from './common/errors/problem.filter.js';
 import { validationPipeOptions } from './common/errors/validation.js';
+import { AnalyticsModule } from './modules/analytics/analytics.module.js';
 import { AuditModule } from './modules/audit/audit.module.js';
 import { AuthModule } from './modules/auth/auth.module.js';
 import { InventoryModule } from './modules/inventory/inventory.module.js';
@@ -39,6 +40,7 @@ export class AppModule {
         InventoryModule,
         PaymentsModule,
         SubscriptionsModule,
+        AnalyticsModule,
         ...extraImports,
       ],
       providers: [

@@ -294,4 +294,67 @@ describe('subscriptions: recovery routes', () => {
       .expect(409);
     expect(await actions(sub.id)).toContain('subscription.reactivate:success');
   });
+
+  it('writes one MRR movement with every change that moves MRR, in its transaction', async () => {
+    const basic = await createPlan(t, admin, { priceCents: 1000 });
+    const pro = await createPlan(t, admin, { priceCents: 3000 });
+    const yearly = await createPlan(t, admin, { priceCents: 12_001, interval: 'year' });
+    const user = await createUser(t);
+    const sub = (await subscribe(t, user, basic.id).expect(201)).body;
+    await t
+      .http()
+      .post(api(`${sub.id}/change-plan`))
+      .set(user.auth)
+      .send({ planId: pro.id })
+      .expect(200);
+    await t
+      .http()
+      .post(api(`${sub.id}/change-plan`))
+      .set(user.auth)
+      .send({ planId: basic.id })
+      .expect(200);
+    await t
+      .http()
+      .post(api(`${sub.id}/pause`))
+      .set(user.auth)
+      .send({})
+      .expect(200);
+    await t
+      .http()
+      .post(api(`${sub.id}/resume`))
+      .set(user.auth)
+      .expect(200);
+    await t
+      .http()
+      .post(api(`${sub.id}/cancel`))
+      .set(user.auth)
+      .send({ atPeriodEnd: false })
+      .expect(200);
+    const declined = await createUser(t);
+    await subscribe(t, declined, basic.id, 'pm_card_declined').expect(402);
+    const y = (await subscribe(t, await createUser(t), yearly.id).expect(201)).body;
+    const movements = async (id: string) =>
+      (
+        await t.dataSource.query(
+          'SELECT kind, amount_cents AS a FROM mrr_movements WHERE subscription_id = ? ORDER BY id',
+          [id],
+        )
+      ).map((m: { kind: string; a: number }) => `${m.kind}:${m.a}`);
+    expect(await movements(sub.id)).toEqual([
+      'new:1000',
+      'expansion:2000',
+      'contraction:2000',
+      'churn:1000',
+      'reactivation:1000',
+      'churn:1000',
+    ]);
+    expect(await movements(y.id)).toEqual(['new:1000']); // 12 001 / 12 rounded
+    expect(
+      await countRows(
+        t,
+        'SELECT COUNT(*) FROM mrr_movements m JOIN subscriptions s ON s.id = m.subscription_id WHERE s.user_id = ?',
+        [declined.id],
+      ),
+    ).toBe(0);
+  });
 });

@@ -21,6 +21,7 @@ import { PaymentAttempt } from '../../modules/subscriptions/entities/payment-att
 import { Plan } from '../../modules/subscriptions/entities/plan.entity.js';
 import { Subscription } from '../../modules/subscriptions/entities/subscription.entity.js';
 import { BillingIntegrity1796173500000 } from '../../../migrations/1796173500000-BillingIntegrity.js';
+import { ANALYTICS_ENTITIES, ANALYTICS_MIGRATIONS } from '../../modules/analytics/analytics.schema.js';
 import { PAYMENTS_ENTITIES, PAYMENTS_MIGRATIONS } from '../../modules/payments/payments.schema.js';
 
 /**
@@ -43,6 +44,7 @@ export const ENTITIES = [
   Subscription,
   Invoice,
   PaymentAttempt,
+  ...ANALYTICS_ENTITIES,
   ...PAYMENTS_ENTITIES,
 ];
 
@@ -54,6 +56,7 @@ export const MIGRATIONS = [
   AuditChain1764320200000,
   Inventory1764320300000,
   Subscriptions1764320400000,
+  ...ANALYTICS_MIGRATIONS,
   ...PAYMENTS_MIGRATIONS,
   BillingIntegrity1796173500000,
 ];

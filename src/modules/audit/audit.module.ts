@@ -7,7 +7,7 @@ import { AuditSealerService } from './services/audit-sealer.service.js';
 import { AuditService } from './services/audit.service.js';
 import { AuditVerifierService } from './services/audit-verifier.service.js';
 
-/** Global: every module records through AuditService. */
+/** Global: every module records through AuditService; AuditQueryService also counts for analytics. */
 @Global()
 @Module({
   controllers: [AuditEventsController],
@@ -19,6 +19,6 @@ import { AuditVerifierService } from './services/audit-verifier.service.js';
     AuditSealerService,
     AuditVerifierService,
   ],
-  exports: [AuditService],
+  exports: [AuditService, AuditQueryService],
 })
 export class AuditModule {}

@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { badRequest } from '../../../common/errors/domain-error.js';
 import { decodeCursor, type Page, pageSize, toPage } from '../../../common/pagination/pagination.js';
 import { type AuditEventDto, type AuditEventQuery, toAuditEventDto } from '../dto/audit-event.dto.js';
-import { AuditEventRepository } from '../repositories/audit-event.repository.js';
+import { AuditEventRepository, type StatusTransitionCount } from '../repositories/audit-event.repository.js';
 import { idLowerBound } from './event-time.js';
 
-/** The admin query API over recorded events: newest first, keyset pages. */
+/** The query API over recorded events: the admin list (newest first, keyset pages) and counts for other modules. */
 @Injectable()
 export class AuditQueryService {
   constructor(private readonly events: AuditEventRepository) {}
@@ -26,6 +26,18 @@ export class AuditQueryService {
       limit + 1,
     );
     return toPage(rows, limit, (row) => [row.id], toAuditEventDto);
+  }
+
+  /**
+   * How many audited changes of `entityType` moved a status from one value to another in
+   * [from, to), per (from, to) pair: events whose `changes.status` is `{from, to}` (analytics: dunning).
+   */
+  statusTransitions(entityType: string, range: { from: Date; to: Date }): Promise<StatusTransitionCount[]> {
+    return this.events.statusTransitions(
+      entityType,
+      idLowerBound(range.from.getTime()),
+      idLowerBound(range.to.getTime()),
+    );
   }
 }
 

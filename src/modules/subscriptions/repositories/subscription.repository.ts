@@ -40,14 +40,6 @@ export type SubscriptionChanges = Partial<
   >
 >;
 
-/** A transition computed in memory for a claimed row: applied in bulk, still conditional per row. */
-export interface BulkTransition {
-  id: string;
-  fromStatus: SubscriptionStatus;
-  fromVersion: number;
-  after: Subscription;
-}
-
 export interface PlanStatusAggregate {
   planId: string;
   status: SubscriptionStatus;
@@ -66,38 +58,6 @@ export const LIVE_FEATURES_SQL = `SELECT s.plan_id AS planId, p.features AS feat
 
 /** A plan's live subscribers, through idx_subscriptions_plan. */
 export const LIVE_USERS_OF_PLAN_SQL = `SELECT DISTINCT user_id AS userId FROM subscriptions WHERE plan_id = ? AND status IN (${LIVE_SQL})`;
-
-/** One UPDATE for a batch of transitions, each row conditional on its claimed status and version. */
-export const BULK_TRANSITION_SQL = `UPDATE subscriptions s
-   JOIN JSON_TABLE(?, '$[*]' COLUMNS (
-     id CHAR(36) COLLATE utf8mb4_unicode_ci PATH '$.id',
-     from_status VARCHAR(16) COLLATE utf8mb4_unicode_ci PATH '$.fromStatus',
-     from_version INT PATH '$.fromVersion',
-     status VARCHAR(16) COLLATE utf8mb4_unicode_ci PATH '$.status',
-     plan_id CHAR(36) COLLATE utf8mb4_unicode_ci PATH '$.planId',
-     price_cents INT PATH '$.priceCents',
-     current_period_start DATETIME(3) PATH '$.currentPeriodStart',
-     current_period_end DATETIME(3) PATH '$.currentPeriodEnd',
-     cancel_at_period_end TINYINT PATH '$.cancelAtPeriodEnd',
-     canceled_at DATETIME(3) PATH '$.canceledAt',
-     activated_at DATETIME(3) PATH '$.activatedAt',
-     failed_attempts INT PATH '$.failedAttempts',
-     next_retry_at DATETIME(3) PATH '$.nextRetryAt',
-     pending_invoice_id CHAR(36) COLLATE utf8mb4_unicode_ci PATH '$.pendingInvoiceId',
-     credit_cents INT PATH '$.creditCents',
-     live_key VARCHAR(80) COLLATE utf8mb4_unicode_ci PATH '$.liveKey'
-   )) u ON u.id = s.id AND s.status = u.from_status AND s.version = u.from_version
-   SET s.status = u.status, s.plan_id = u.plan_id, s.price_cents = u.price_cents,
-       s.current_period_start = u.current_period_start, s.current_period_end = u.current_period_end,
-       s.cancel_at_period_end = u.cancel_at_period_end, s.canceled_at = u.canceled_at,
-       s.activated_at = u.activated_at, s.failed_attempts = u.failed_attempts,
-       s.next_retry_at = u.next_retry_at, s.pending_invoice_id = u.pending_invoice_id,
-       s.credit_cents = u.credit_cents, s.live_key = u.live_key,
-       s.version = s.version + 1, s.updated_at = ?
-   WHERE s.id IN (?)`;
-
-const sqlDate = (date: Date | null): string | null =>
-  date === null ? null : date.toISOString().replace('T', ' ').replace('Z', '');
 
 /** Every query on `subscriptions`. */
 @Injectable()
@@ -237,38 +197,6 @@ export class SubscriptionRepository {
       .limit(limit)
       .setLock('pessimistic_write')
       .setOnLocked('skip_locked');
-  }
-
-  /**
-   * Writes a batch of transitions in ONE statement, each row still conditional on the status and
-   * version it was claimed with. Returns the number of rows changed (the caller checks all were).
-   */
-  async applyBulk(manager: EntityManager, transitions: readonly BulkTransition[], now: Date): Promise<number> {
-    if (transitions.length === 0) return 0;
-    const rows = transitions.map(({ id, fromStatus, fromVersion, after }) => ({
-      id,
-      fromStatus,
-      fromVersion,
-      status: after.status,
-      planId: after.planId,
-      priceCents: after.priceCents,
-      currentPeriodStart: sqlDate(after.currentPeriodStart),
-      currentPeriodEnd: sqlDate(after.currentPeriodEnd),
-      cancelAtPeriodEnd: after.cancelAtPeriodEnd ? 1 : 0,
-      canceledAt: sqlDate(after.canceledAt),
-      activatedAt: sqlDate(after.activatedAt),
-      failedAttempts: after.failedAttempts,
-      nextRetryAt: sqlDate(after.nextRetryAt),
-      pendingInvoiceId: after.pendingInvoiceId,
-      creditCents: after.creditCents,
-      liveKey: after.liveKey,
-    }));
-    const result: { affectedRows?: number } = await manager.query(BULK_TRANSITION_SQL, [
-      JSON.stringify(rows),
-      now,
-      transitions.map((row) => row.id),
-    ]);
-    return result.affectedRows ?? 0;
   }
 
   /** The caller's live subscriptions with their plans' features (the entitlements read, idx_subscriptions_user). */

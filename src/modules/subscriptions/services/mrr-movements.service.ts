@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { MrrMovementRecorder } from '../../analytics/index.js';
 import type { BillingInterval } from '../domain/billing-period.js';
 
 export type MrrKind = 'new' | 'expansion' | 'contraction' | 'churn' | 'reactivation';
@@ -17,18 +18,19 @@ export interface MrrChange {
 }
 
 /**
- * Writes the MRR movement of a change in the change's own transaction. The store (`mrr_movements`)
- * belongs to the analytics module (`MrrMovementRecorder`); until it is merged this is the one place
- * to wire it, and it records nothing.
+ * Writes the MRR movement of a change in the change's own transaction, through the analytics
+ * module's `MrrMovementRecorder` (it owns `mrr_movements`). MRR counts `active` and `past_due` at
+ * the plan price per month: activation → new, plan change → expansion/contraction, cancel taking
+ * effect, dunning limit and pause → churn, resume → reactivation.
  */
 @Injectable()
 export class MrrMovements {
+  constructor(private readonly recorder: MrrMovementRecorder) {}
+
   /** `kind` with a positive magnitude; nothing for 0. */
   async record(manager: EntityManager, change: MrrChange, kind: MrrKind, amountCents: number): Promise<void> {
     if (amountCents <= 0) return;
-    void manager;
-    void change;
-    void kind;
+    await this.recorder.record(manager, { ...change, kind, amountCents });
   }
 
   /** A plan or price change of an MRR-counted subscription: expansion or contraction by the difference. */
