@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, In } from 'typeorm';
 import type { ChargeResult, RefundResult } from '../gateway/payment-gateway.js';
 import { PaymentIntent } from '../entities/payment-intent.entity.js';
 import { PaymentRefund } from '../entities/payment-refund.entity.js';
@@ -26,8 +26,17 @@ export class PaymentIntentRepository {
     return (await manager.findOneByOrFail(PaymentIntent, { idempotencyKey: intent.idempotencyKey })) as PaymentIntent;
   }
 
+  async insertMany(manager: EntityManager, intents: readonly PaymentIntent[]): Promise<void> {
+    if (intents.length > 0) await manager.insert(PaymentIntent, [...intents]);
+  }
+
   findById(id: string, manager?: EntityManager): Promise<PaymentIntent | null> {
     return (manager ?? this.dataSource.manager).findOneBy(PaymentIntent, { id });
+  }
+
+  async findByIds(ids: readonly string[]): Promise<PaymentIntent[]> {
+    if (ids.length === 0) return [];
+    return this.dataSource.manager.findBy(PaymentIntent, { id: In([...ids]) });
   }
 
   findForUpdate(manager: EntityManager, id: string): Promise<PaymentIntent | null> {

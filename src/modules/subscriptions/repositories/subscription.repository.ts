@@ -131,6 +131,15 @@ export class SubscriptionRepository {
     await manager.query('UPDATE subscriptions SET charge_intent_id = ? WHERE id = ?', [intentId, id]);
   }
 
+  /** `setChargeIntent` for a batch, in one statement (the rows are locked by the caller's transaction). */
+  async setChargeIntents(manager: EntityManager, pairs: readonly { id: string; intentId: string }[]): Promise<void> {
+    if (pairs.length === 0) return;
+    await manager.query(
+      `UPDATE subscriptions SET charge_intent_id = CASE id ${pairs.map(() => 'WHEN ? THEN ?').join(' ')} END WHERE id IN (?)`,
+      [...pairs.flatMap((pair) => [pair.id, pair.intentId]), pairs.map((pair) => pair.id)],
+    );
+  }
+
   /** A renewal whose items are short: not charged, retried by the next run (one that starts after `at`). */
   async markAwaitingStock(manager: EntityManager, id: string, at: Date): Promise<void> {
     await manager.query('UPDATE subscriptions SET awaiting_stock_at = ? WHERE id = ?', [at, id]);

@@ -77,26 +77,54 @@ export class BillingChargeService implements OnModuleInit {
 
   /** Step 1. 409 `out_of_stock` (from the hold) rolls the caller's transaction back: nothing charged. */
   async open(manager: EntityManager, c: OpenCharge): Promise<string> {
-    // The hold first: short stock fails before anything else is written.
+    await this.hold(manager, c);
+    const [intentId] = await this.openMany(manager, [c]);
+    return intentId;
+  }
+
+  /** The items of a period that ships, held (reserved) until the outcome; 409 `out_of_stock` when short. */
+  async hold(manager: EntityManager, c: OpenCharge): Promise<void> {
     if (ships(c.invoice)) await this.stock.hold(manager, c.plan.items, holdReference(c.subscription, c.invoice));
-    if (c.newInvoice) await this.invoices.insertMany(manager, [c.invoice]);
-    const intent = await this.intents.create(manager, {
-      purpose: 'subscription_invoice',
-      referenceId: c.invoice.id,
-      userId: c.subscription.userId,
-      amountCents: c.invoice.amountCents,
-      currency: c.invoice.currency,
-      paymentMethod: c.subscription.paymentMethod,
-      reason: c.invoice.billingReason,
-      idempotencyKey: chargeIdempotencyKey(c.invoice.id, c.origin, c.attempt),
-    });
-    await this.subscriptions.setChargeIntent(manager, c.subscription.id, intent.id);
-    return intent.id;
+  }
+
+  /**
+   * Step 1 for charges whose items are already held (`hold`): their new invoices, payment intents and
+   * charging marks, in one statement each whatever the count (a renewal batch). Intent ids in order.
+   */
+  async openMany(manager: EntityManager, charges: readonly OpenCharge[]): Promise<string[]> {
+    if (charges.length === 0) return [];
+    await this.invoices.insertMany(
+      manager,
+      charges.filter((c) => c.newInvoice).map((c) => c.invoice),
+    );
+    const intents = await this.intents.createMany(
+      manager,
+      charges.map((c) => ({
+        purpose: 'subscription_invoice' as const,
+        referenceId: c.invoice.id,
+        userId: c.subscription.userId,
+        amountCents: c.invoice.amountCents,
+        currency: c.invoice.currency,
+        paymentMethod: c.subscription.paymentMethod,
+        reason: c.invoice.billingReason,
+        idempotencyKey: chargeIdempotencyKey(c.invoice.id, c.origin, c.attempt),
+      })),
+    );
+    await this.subscriptions.setChargeIntents(
+      manager,
+      charges.map((c, i) => ({ id: c.subscription.id, intentId: intents[i].id })),
+    );
+    return intents.map((intent) => intent.id);
   }
 
   /** Steps 2 and 3; the settled intent (a retry of a settled one charges nothing). */
   collect(intentId: string): Promise<PaymentIntent> {
     return this.intents.execute(intentId);
+  }
+
+  /** Steps 2 and 3 for a renewal batch: outcomes applied in one transaction (see PaymentIntents.executeMany). */
+  collectMany(intentIds: readonly string[]): Promise<PaymentIntent[]> {
+    return this.intents.executeMany(intentIds);
   }
 
   private async apply(manager: EntityManager, intent: PaymentIntent): Promise<void> {

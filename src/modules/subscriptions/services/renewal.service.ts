@@ -31,8 +31,6 @@ export interface RenewalRunResult {
 
 /** A bound on one run's work per subscription (catch-up periods and retries). */
 const MAX_STEPS_PER_SUBSCRIPTION = 120;
-/** Charges collected at once (each holds a pooled connection only while its outcome is applied). */
-const COLLECT_CONCURRENCY = 4;
 const ASOF_LEEWAY_MS = 5 * 60_000;
 
 interface Prepared {
@@ -48,11 +46,11 @@ interface Prepared {
  * Renewals and dunning. A run bills everything due by `asOf`, batch by batch:
  * 1. one transaction claims due rows (SELECT … FOR UPDATE SKIP LOCKED: concurrent runs on any
  *    instance take disjoint rows), ends `cancelAtPeriodEnd` ones (their audit events in one INSERT),
- *    and for each other opens its charge (BillingChargeService.open: the renewal invoice, the items
- *    held, the payment intent, the row marked as charging so no run claims it again meanwhile);
+ *    and opens the charges of the others (BillingChargeService: items held per row, then the renewal
+ *    invoices, payment intents and charging marks in one statement each, so no run claims them again);
  *    short stock is not a payment failure: the row is marked awaiting stock and retried next run;
- * 2. after commit the charges are collected outside any transaction, each outcome applied in its
- *    own transaction (renewed, or past_due on the dunning schedule, or canceled after the last retry).
+ * 2. after commit the charges are made outside any transaction, then the batch's outcomes are applied
+ *    in one transaction (renewed, or past_due on the dunning schedule, or canceled after the last retry).
  * Rows still due (several periods behind, a retry already due) are claimed again by the next batch.
  * Period ends follow the billing anchor, so they keep their day of month.
  */
@@ -130,6 +128,7 @@ export class RenewalService {
       claimed.flatMap((row) => (row.pendingInvoiceId ? [row.pendingInvoiceId] : [])),
     );
     const endEvents: AuditEntry[] = [];
+    const charges: OpenCharge[] = [];
     const now = new Date();
     for (const row of claimed) {
       const count = (steps.get(row.id) ?? 0) + 1;
@@ -149,10 +148,11 @@ export class RenewalService {
         prepared.ended++;
         continue;
       }
-      const intentId = await this.openRenewal(manager, row, plan, pending.get(row.pendingInvoiceId ?? ''), now);
-      if (intentId) prepared.intents.push(intentId);
+      const charge = await this.chargeOf(manager, row, plan, pending.get(row.pendingInvoiceId ?? ''), now);
+      if (charge) charges.push(charge);
       for (const item of plan.items) prepared.productIds.push(item.productId);
     }
+    prepared.intents = await this.charges.openMany(manager, charges);
     await this.audit.recordMany(manager, endEvents);
     return prepared;
   }
@@ -180,28 +180,30 @@ export class RenewalService {
   }
 
   /**
-   * Opens the charge of the period after the current one (or the next dunning try of the pending
-   * invoice), inside a savepoint: short stock rolls just this row back and marks it awaiting stock.
+   * The charge of the period after the current one (or the next dunning try of the pending invoice),
+   * its items held. A plan with items works inside a savepoint: short stock rolls just this row back
+   * and marks it awaiting stock (not charged, not dunned; the next run tries again): null.
    */
-  private async openRenewal(
+  private async chargeOf(
     manager: EntityManager,
     row: Subscription,
     plan: Plan,
     pendingInvoice: Invoice | undefined,
     now: Date,
-  ): Promise<string | null> {
+  ): Promise<OpenCharge | null> {
+    const build = () =>
+      pendingInvoice?.status === 'open'
+        ? Promise.resolve(this.retryOf(row, plan, pendingInvoice))
+        : this.nextPeriod(manager, row, plan, now);
+    if (plan.items.length === 0) return build();
     await manager.query('SAVEPOINT renewal_row');
     try {
-      const charge =
-        pendingInvoice?.status === 'open'
-          ? this.retryOf(row, plan, pendingInvoice)
-          : await this.nextPeriod(manager, row, plan, now);
-      const intentId = await this.charges.open(manager, charge);
+      const charge = await build();
+      await this.charges.hold(manager, charge);
       await manager.query('RELEASE SAVEPOINT renewal_row');
-      return intentId;
+      return charge;
     } catch (error) {
       if (!(error instanceof DomainError) || error.status >= 500) throw error;
-      // Short stock (or a product gone): not charged, not a payment failure; retried by the next run.
       await manager.query('ROLLBACK TO SAVEPOINT renewal_row');
       await manager.query('RELEASE SAVEPOINT renewal_row');
       await this.subscriptions.markAwaitingStock(manager, row.id, now);
@@ -248,26 +250,14 @@ export class RenewalService {
     return { subscription, invoice, plan, newInvoice: true, origin: 'attempt', attempt: 1 };
   }
 
-  /** Collects the batch's charges, a few at a time; one that can't be collected now is left to the reconcile job. */
+  /** Collects the batch's charges; one that can't be collected now is left to the reconcile job (counted failed). */
   private async collectAll(intentIds: string[], totals: RenewalRunResult): Promise<void> {
-    let next = 0;
-    const worker = async () => {
-      while (next < intentIds.length) {
-        const intentId = intentIds[next++];
-        totals.processed++;
-        try {
-          const settled = await this.charges.collect(intentId);
-          if (settled.status === 'succeeded') totals.renewed++;
-          else totals.failed++;
-        } catch (error) {
-          totals.failed++;
-          this.logger.warn(
-            `renewal charge ${intentId} not collected now (reconciled later): ${(error as Error).message}`,
-          );
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(COLLECT_CONCURRENCY, intentIds.length) }, worker));
+    if (intentIds.length === 0) return;
+    const settled = await this.charges.collectMany(intentIds);
+    const renewed = settled.filter((intent) => intent.status === 'succeeded').length;
+    totals.processed += intentIds.length;
+    totals.renewed += renewed;
+    totals.failed += intentIds.length - renewed;
   }
 
   /** Paused subscriptions whose `resumesAt` has come resume (and are charged) by themselves. */
