@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { newId } from '../src/common/ids.js';
+import { TransactionService } from '../src/infrastructure/database/transaction.service.js';
 import { AuditService } from '../src/modules/audit/services/audit.service.js';
 import {
   PAYMENT_GATEWAY,
@@ -171,14 +172,15 @@ describe('subscriptions: billing integrity', () => {
       entityId,
       changes: { n, password: 'secret' },
     }));
-    await t.dataSource.transaction((manager) => audit.recordMany(manager, entries));
+    const tx = t.app.get(TransactionService);
+    await tx.run((manager) => audit.recordMany(manager, entries));
     const rows = await t.dataSource.query('SELECT changes FROM audit_events WHERE entity_id = ? ORDER BY id', [
       entityId,
     ]);
     expect(rows.map((r: { changes: string }) => JSON.parse(r.changes).n)).toEqual([1, 2, 3]);
     expect(rows.every((r: { changes: string }) => !r.changes.includes('secret'))).toBe(true);
     await expect(
-      t.dataSource.transaction(async (manager) => {
+      tx.run(async (manager) => {
         await audit.recordMany(
           manager,
           entries.map((e) => ({ ...e, entityId: `${entityId.slice(0, -1)}0` })),

@@ -1,13 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, In } from 'typeorm';
+import { affectedRows } from '../../../infrastructure/database/sql.js';
 import type { ChargeResult, RefundResult } from '../gateway/payment-gateway.js';
 import { PaymentIntent } from '../entities/payment-intent.entity.js';
 import { PaymentRefund } from '../entities/payment-refund.entity.js';
-
-function affectedRows(result: unknown): number {
-  if (Array.isArray(result)) return affectedRows(result[0]);
-  return (result as { affectedRows?: number } | undefined)?.affectedRows ?? 0;
-}
 
 /** Every query on payment_intents and payment_refunds. */
 @Injectable()

@@ -4,16 +4,16 @@ import { notFound } from '../../../common/errors/domain-error.js';
 import { newId } from '../../../common/ids.js';
 import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
 import type { AuthenticatedActor } from '../../../infrastructure/http/request-context.js';
-import { AuditService } from '../../audit/services/audit.service.js';
+import { AuditService } from '../../audit/index.js';
 import { addInterval } from '../domain/billing-period.js';
 import { planInvoiceLines } from '../domain/invoice-lines.js';
 import { prorate } from '../domain/proration.js';
 import { type SubscriptionEvent, transition } from '../domain/subscription-state-machine.js';
 import {
-  type CancelSubscriptionDto,
+  type CancelSubscriptionBody,
   mapSubscription,
-  type PauseSubscriptionDto,
-  type PaymentMethodDto,
+  type PauseSubscriptionBody,
+  type PaymentMethodBody,
   type SubscriptionResponse,
 } from '../dto/subscription.dto.js';
 import type { Subscription } from '../entities/subscription.entity.js';
@@ -56,7 +56,7 @@ export class SubscriptionLifecycleService {
   ) {}
 
   /** `atPeriodEnd`: keep it live until the period ends; otherwise cancel now (open invoices are voided). */
-  cancel(actor: AuthenticatedActor, id: string, dto: CancelSubscriptionDto): Promise<SubscriptionResponse> {
+  cancel(actor: AuthenticatedActor, id: string, dto: CancelSubscriptionBody): Promise<SubscriptionResponse> {
     return this.step(actor, id, dto.atPeriodEnd ? 'schedule_cancel' : 'cancel', async (manager, current, now) => {
       if (dto.atPeriodEnd) {
         return {
@@ -79,7 +79,7 @@ export class SubscriptionLifecycleService {
    * active → paused: no entitlements, renewals, items or MRR until resumed (by `resumesAt` or `resume`).
    * The unused part of what was paid for the period becomes credit for the resumed period.
    */
-  pause(actor: AuthenticatedActor, id: string, dto: PauseSubscriptionDto): Promise<SubscriptionResponse> {
+  pause(actor: AuthenticatedActor, id: string, dto: PauseSubscriptionBody): Promise<SubscriptionResponse> {
     const resumesAt = dto.resumesAt ? new Date(dto.resumesAt) : null;
     if (resumesAt && resumesAt.getTime() <= Date.now()) throw SubscriptionErrors.resumesAtInPast();
     return this.step(actor, id, 'pause', async (manager, current, now) => {
@@ -113,7 +113,7 @@ export class SubscriptionLifecycleService {
   }
 
   /** Later charges use the new card; a past_due one whose retries had stopped (hard decline) is retried at the next run. */
-  paymentMethod(actor: AuthenticatedActor, id: string, dto: PaymentMethodDto): Promise<SubscriptionResponse> {
+  paymentMethod(actor: AuthenticatedActor, id: string, dto: PaymentMethodBody): Promise<SubscriptionResponse> {
     return this.step(actor, id, 'update_payment_method', async (_manager, current, now) => ({
       action: 'subscription.payment_method_change',
       changes: {

@@ -7,18 +7,18 @@ import { decodeCursor, type Page, pageSize, toPage } from '../../../common/pagin
 import { isDuplicateKey } from '../../../infrastructure/database/mysql-errors.js';
 import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
 import type { AuthenticatedActor } from '../../../infrastructure/http/request-context.js';
-import { AuditService } from '../../audit/services/audit.service.js';
+import { AuditService } from '../../audit/index.js';
 import { addDays, addInterval } from '../domain/billing-period.js';
 import { planChangeLines, planInvoiceLines } from '../domain/invoice-lines.js';
 import { prorate } from '../domain/proration.js';
 import { transition } from '../domain/subscription-state-machine.js';
 import {
-  type ChangePlanDto,
+  type ChangePlanBody,
   type ChangePlanResponse,
   type InvoiceResponse,
   mapInvoice,
   mapSubscription,
-  type SubscribeDto,
+  type SubscribeBody,
   type SubscriptionListQuery,
   type SubscriptionResponse,
 } from '../dto/subscription.dto.js';
@@ -98,7 +98,7 @@ export class SubscriptionService {
    * applied (active, items shipped; or incomplete, items released, slot freed → 402).
    * A plan's trial is given once per customer: a second subscription to it is charged at once.
    */
-  async subscribe(actor: AuthenticatedActor, dto: SubscribeDto): Promise<SubscriptionResponse> {
+  async subscribe(actor: AuthenticatedActor, dto: SubscribeBody): Promise<SubscriptionResponse> {
     const plan = await this.plans.findById(dto.planId);
     if (!plan) throw SubscriptionErrors.planNotFound();
     if (!plan.active) throw SubscriptionErrors.planInactive();
@@ -214,7 +214,7 @@ export class SubscriptionService {
    * ship from its next renewal). During a trial the plan is switched with no invoice. A decline (402)
    * leaves the subscription as it was and keeps only the void invoice and the declined attempt.
    */
-  async changePlan(actor: AuthenticatedActor, id: string, dto: ChangePlanDto): Promise<ChangePlanResponse> {
+  async changePlan(actor: AuthenticatedActor, id: string, dto: ChangePlanBody): Promise<ChangePlanResponse> {
     await this.access.manageable(actor, id);
     const plan = await this.plans.findById(dto.planId);
     if (!plan) throw SubscriptionErrors.planNotFound();
