@@ -9,13 +9,14 @@ import { JobsModule } from './common/jobs/jobs.module.js';
 import { IdempotencyModule } from './common/idempotency/idempotency.module.js';
 import { ProblemFilter } from './common/errors/problem.filter.js';
 import { validationPipeOptions } from './common/errors/validation.js';
+import { AnalyticsModule } from './modules/analytics/index.js';
 import { AuditModule } from './modules/audit/index.js';
 import { AuthModule } from './modules/auth/index.js';
 import { InventoryModule } from './modules/inventory/index.js';
 import { OperationsModule } from './modules/operations/index.js';
+import { PaymentsModule } from './modules/payments/index.js';
 import { SubscriptionsModule } from './modules/subscriptions/index.js';
 import { OrdersModule } from './modules/orders/index.js';
-import { PaymentsModule } from './modules/payments/index.js';
 import { RecommendationsModule } from './modules/recommendations/index.js';
 import { WebhooksModule } from './modules/webhooks/index.js';
 import { CacheModule } from './infrastructure/cache/cache.module.js';
@@ -49,6 +50,7 @@ export class AppModule {
         InventoryModule,
         PaymentsModule,
         SubscriptionsModule,
+        AnalyticsModule,
         RecommendationsModule,
         OrdersModule,
         ...extraImports,

@@ -1,5 +1,6 @@
 import { idempotencySchema } from './common/idempotency/idempotency.schema.js';
 import { mergeSchemas } from './infrastructure/database/module-schema.js';
+import { analyticsSchema } from './modules/analytics/index.js';
 import { auditSchema } from './modules/audit/index.js';
 import { authSchema } from './modules/auth/index.js';
 import { inventorySchema } from './modules/inventory/index.js';
@@ -19,8 +20,9 @@ export const APP_SCHEMA = mergeSchemas([
   auditSchema,
   authSchema,
   inventorySchema,
-  subscriptionsSchema,
   paymentsSchema,
+  subscriptionsSchema,
+  analyticsSchema,
   ordersSchema,
   recommendationsSchema,
   webhooksSchema,

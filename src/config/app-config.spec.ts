@@ -122,6 +122,7 @@ describe('loadConfig', () => {
       dunningRetryHours: [24, 72, 168],
       cacheTtlMs: 300_000,
       testClock: false,
+      defaultCurrency: 'USD',
     });
     expect(loadConfig({ DUNNING_RETRY_HOURS: '1, 2,48' }).billing.dunningRetryHours).toEqual([1, 2, 48]);
     expect(loadConfig({ BILLING_TEST_CLOCK: 'true' }).billing.testClock).toBe(true);

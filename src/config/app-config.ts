@@ -97,6 +97,8 @@ export interface AppConfig {
     readonly dunningRetryHours: readonly number[];
     /** TTL of cached entitlements and billing summary (ENTITLEMENTS_CACHE_TTL_MS); writers invalidate after commit. */
     readonly cacheTtlMs: number;
+    /** Currency of the billing metrics when a request names none (BILLING_DEFAULT_CURRENCY, ISO 4217). */
+    readonly defaultCurrency: string;
     /** BILLING_TEST_CLOCK: a renewal run may take any `asOf` (tests, benchmarks); otherwise at most now + 5 min. */
     readonly testClock: boolean;
   };
@@ -217,6 +219,13 @@ class EnvReader {
       );
     }
     return values;
+  }
+
+  /** An ISO 4217 code (three capital letters). */
+  currency(name: string, fallback: string): string {
+    const raw = this.optional(name) ?? fallback;
+    if (!/^[A-Z]{3}$/.test(raw)) throw new ConfigError(`${name} must be a 3-letter ISO 4217 code, got "${raw}"`);
+    return raw;
   }
 
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
@@ -408,6 +417,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       renewalBatchSize: read.int('RENEWAL_BATCH_SIZE', 200, 1, 1_000),
       dunningRetryHours: read.intList('DUNNING_RETRY_HOURS', [24, 72, 168], 1, 24 * 365),
       cacheTtlMs: read.int('ENTITLEMENTS_CACHE_TTL_MS', 300_000, 1_000, 86_400_000),
+      defaultCurrency: read.currency('BILLING_DEFAULT_CURRENCY', 'USD'),
       testClock: read.bool('BILLING_TEST_CLOCK', false),
     },
     payments: {

@@ -8,7 +8,7 @@ import { AuditSealerService } from './services/audit-sealer.service.js';
 import { AuditService } from './services/audit.service.js';
 import { AuditVerifierService } from './services/audit-verifier.service.js';
 
-/** Global: every module records through AuditService. */
+/** Global: every module records through AuditService; AuditQueryService also counts for analytics. */
 @Global()
 @Module({
   controllers: [AuditEventsController],
@@ -21,6 +21,6 @@ import { AuditVerifierService } from './services/audit-verifier.service.js';
     AuditVerifierService,
     AuditSealJob,
   ],
-  exports: [AuditService],
+  exports: [AuditService, AuditQueryService],
 })
 export class AuditModule {}

@@ -1,4 +1,5 @@
 import { Subscriptions1764320400000 } from '../../../migrations/1764320400000-Subscriptions.js';
+import { BillingIntegrity1796173500000 } from '../../../migrations/1796173500000-BillingIntegrity.js';
 import type { ModuleSchema } from '../../infrastructure/database/module-schema.js';
 import { Invoice } from './entities/invoice.entity.js';
 import { PaymentAttempt } from './entities/payment-attempt.entity.js';
@@ -7,5 +8,5 @@ import { Subscription } from './entities/subscription.entity.js';
 
 export const subscriptionsSchema: ModuleSchema = {
   entities: [Plan, Subscription, Invoice, PaymentAttempt],
-  migrations: [Subscriptions1764320400000],
+  migrations: [Subscriptions1764320400000, BillingIntegrity1796173500000],
 };

@@ -67,6 +67,23 @@ export function listEventsQuery(filter: AuditEventFilter, limit: number): SqlQue
   return { sql, params: [...params, limit] };
 }
 
+/**
+ * Status transitions (`changes.status = {from, to}`) of one entity type in an id range, counted per
+ * (from, to): a range of idx_audit_events_entity_type, the JSON read on the rows it finds.
+ */
+export const STATUS_TRANSITIONS_SQL = `SELECT JSON_VALUE(e.changes, '$.status.from') AS fromStatus,
+       JSON_VALUE(e.changes, '$.status.to') AS toStatus, COUNT(*) AS events
+  FROM audit_events e FORCE INDEX (idx_audit_events_entity_type)
+  WHERE e.entity_type = ? AND e.id >= ? AND e.id < ?
+  GROUP BY fromStatus, toStatus
+  HAVING fromStatus IS NOT NULL AND toStatus IS NOT NULL AND fromStatus <> toStatus`;
+
+export interface StatusTransitionCount {
+  from: string;
+  to: string;
+  events: number;
+}
+
 /** Reads of audit_events (writes go through AuditService.record in the caller's transaction). */
 @Injectable()
 export class AuditEventRepository {
@@ -75,5 +92,13 @@ export class AuditEventRepository {
   async list(filter: AuditEventFilter, limit: number, source: DataSource = this.dataSource): Promise<AuditEventRow[]> {
     const { sql, params } = listEventsQuery(filter, limit);
     return source.query(sql, params);
+  }
+
+  async statusTransitions(entityType: string, minId: string, maxIdExclusive: string): Promise<StatusTransitionCount[]> {
+    const rows = await this.dataSource.query<{ fromStatus: string; toStatus: string; events: string | number }[]>(
+      STATUS_TRANSITIONS_SQL,
+      [entityType, minId, maxIdExclusive],
+    );
+    return rows.map((row) => ({ from: row.fromStatus, to: row.toStatus, events: Number(row.events) }));
   }
 }

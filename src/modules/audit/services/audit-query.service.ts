@@ -3,10 +3,13 @@ import { badRequest } from '../../../common/errors/domain-error.js';
 import { decodeCursor, type Page, pageSize, toPage } from '../../../common/pagination/pagination.js';
 import { type AuditEventResponse, type AuditEventQuery, toAuditEventResponse } from '../dto/audit-event.dto.js';
 import { ReadReplicas } from '../../../infrastructure/database/read-replicas.service.js';
-import { AuditEventRepository } from '../repositories/audit-event.repository.js';
+import { AuditEventRepository, type StatusTransitionCount } from '../repositories/audit-event.repository.js';
 import { idLowerBound } from './event-time.js';
 
-/** The admin query API over recorded events: newest first, keyset pages; served by a read replica when there is one. */
+/**
+ * The query API over recorded events: the admin list (newest first, keyset pages; served by a read
+ * replica when there is one) and counts for other modules.
+ */
 @Injectable()
 export class AuditQueryService {
   constructor(
@@ -28,6 +31,18 @@ export class AuditQueryService {
     };
     const rows = await this.replicas.read((db) => this.events.list(filter, limit + 1, db));
     return toPage(rows, limit, (row) => [row.id], toAuditEventResponse);
+  }
+
+  /**
+   * How many audited changes of `entityType` moved a status from one value to another in
+   * [from, to), per (from, to) pair: events whose `changes.status` is `{from, to}` (analytics: dunning).
+   */
+  statusTransitions(entityType: string, range: { from: Date; to: Date }): Promise<StatusTransitionCount[]> {
+    return this.events.statusTransitions(
+      entityType,
+      idLowerBound(range.from.getTime()),
+      idLowerBound(range.to.getTime()),
+    );
   }
 }
 

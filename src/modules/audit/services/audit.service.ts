@@ -77,9 +77,46 @@ export class AuditService {
   }
 
   async record(manager: EntityManager, entry: AuditEntry): Promise<void> {
+    await this.recordMany(manager, [entry]);
+  }
+
+  /**
+   * Several events in ONE multi-row INSERT on the caller's transaction (a renewal batch): the rows
+   * `record` would write, published and passed to the listeners the same way; one statement instead
+   * of one per event. Nothing for an empty list.
+   */
+  async recordMany(manager: EntityManager, entries: readonly AuditEntry[]): Promise<void> {
+    if (entries.length === 0) return;
     const context = requestContext.current();
+    const events = entries.map((entry) => this.eventOf(entry, context));
+    for (const event of events) this.events.record(manager, event);
+    if (!this.recording) return; // bench-only switch (AUDIT_RECORDING=false)
+    // One fixed INSERT on the caller's transaction connection, without TypeORM's per-statement work
+    // (its insert builder, then its QueryRunner.query, cost more CPU than the statement itself:
+    // bench scenario audit-write). Columns as in AuditEvent.
+    const sql = `${INSERT_EVENT}${', (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'.repeat(events.length - 1)}`;
+    await leanStatement(
+      manager,
+      sql,
+      events.flatMap((event) => [
+        event.id,
+        event.occurredAt,
+        event.actorId,
+        event.name,
+        event.entityType,
+        event.entityId,
+        context?.requestId ?? null,
+        context?.ip ?? null,
+        event.outcome,
+        JSON.stringify(event.changes),
+      ]),
+    );
+    for (const event of events) for (const listener of this.listeners) await listener(manager, event);
+  }
+
+  private eventOf(entry: AuditEntry, context: ReturnType<typeof requestContext.current>): AuditedChange {
     const id = newId();
-    const event: AuditedChange = {
+    return {
       name: entry.action,
       id,
       // The id's own timestamp: time filters become primary-key ranges (see event-time.ts).
@@ -90,23 +127,5 @@ export class AuditService {
       outcome: entry.outcome ?? 'success',
       changes: redact(entry.changes ?? {}) as Record<string, unknown>,
     };
-    this.events.record(manager, event);
-    if (!this.recording) return; // bench-only switch (AUDIT_RECORDING=false)
-    // One fixed INSERT on the caller's transaction connection, without TypeORM's per-statement work
-    // (its insert builder, then its QueryRunner.query, cost more CPU than the statement itself:
-    // bench scenario audit-write). Columns as in AuditEvent.
-    await leanStatement(manager, INSERT_EVENT, [
-      event.id,
-      event.occurredAt,
-      event.actorId,
-      event.name,
-      event.entityType,
-      event.entityId,
-      context?.requestId ?? null,
-      context?.ip ?? null,
-      event.outcome,
-      JSON.stringify(event.changes),
-    ]);
-    for (const listener of this.listeners) await listener(manager, event);
   }
 }

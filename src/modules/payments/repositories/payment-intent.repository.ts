@@ -1,13 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, In } from 'typeorm';
+import { affectedRows } from '../../../infrastructure/database/sql.js';
 import type { ChargeResult, RefundResult } from '../gateway/payment-gateway.js';
 import { PaymentIntent } from '../entities/payment-intent.entity.js';
 import { PaymentRefund } from '../entities/payment-refund.entity.js';
-
-function affectedRows(result: unknown): number {
-  if (Array.isArray(result)) return affectedRows(result[0]);
-  return (result as { affectedRows?: number } | undefined)?.affectedRows ?? 0;
-}
 
 /** Every query on payment_intents and payment_refunds. */
 @Injectable()
@@ -26,8 +22,17 @@ export class PaymentIntentRepository {
     return (await manager.findOneByOrFail(PaymentIntent, { idempotencyKey: intent.idempotencyKey })) as PaymentIntent;
   }
 
+  async insertMany(manager: EntityManager, intents: readonly PaymentIntent[]): Promise<void> {
+    if (intents.length > 0) await manager.insert(PaymentIntent, [...intents]);
+  }
+
   findById(id: string, manager?: EntityManager): Promise<PaymentIntent | null> {
     return (manager ?? this.dataSource.manager).findOneBy(PaymentIntent, { id });
+  }
+
+  async findByIds(ids: readonly string[]): Promise<PaymentIntent[]> {
+    if (ids.length === 0) return [];
+    return this.dataSource.manager.findBy(PaymentIntent, { id: In([...ids]) });
   }
 
   findForUpdate(manager: EntityManager, id: string): Promise<PaymentIntent | null> {

@@ -15,6 +15,17 @@ import { PaymentErrors } from '../payments.errors.js';
 import { PaymentIntentRepository } from '../repositories/payment-intent.repository.js';
 import { PaymentFaults } from './payment-faults.js';
 
+/** Gateway calls in flight at once for a batch: a real gateway is network-bound. */
+const CHARGE_CONCURRENCY = 8;
+
+async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
 export interface CreateIntentInput {
   purpose: PaymentPurpose;
   /** The invoice id (subscription_invoice) or the order id (order). */
@@ -93,6 +104,28 @@ export class PaymentIntents {
   }
 
   /**
+   * `create` for a batch (renewals), in ONE multi-row INSERT. The keys must be new (a repeated key
+   * fails the caller's transaction); returns the intents in the order given.
+   */
+  async createMany(manager: EntityManager, inputs: readonly CreateIntentInput[]): Promise<PaymentIntent[]> {
+    const now = new Date();
+    const rows: PaymentIntent[] = inputs.map((input) => ({
+      id: newId(),
+      ...input,
+      status: 'pending',
+      gateway: this.gateway.name,
+      gatewayReference: null,
+      declineCode: null,
+      refundedCents: 0,
+      createdAt: now,
+      updatedAt: now,
+      settledAt: null,
+    }));
+    await this.intents.insertMany(manager, rows);
+    return rows;
+  }
+
+  /**
    * Steps 2 and 3: charges (never inside a transaction) and applies the outcome. Returns the settled
    * intent; an intent already settled is returned as it is (a retry charges nothing). A gateway that
    * does not answer is a 503 and the intent stays `pending` for the reconcile job.
@@ -102,6 +135,54 @@ export class PaymentIntents {
     if (!intent) throw PaymentErrors.intentNotFound();
     if (intent.status !== 'pending') return intent;
     return this.settle(intent, await this.charge(intent));
+  }
+
+  /**
+   * `execute` for a batch (renewals): the charges (a few at a time, outside any transaction), then
+   * every outcome recorded and applied in ONE transaction (one commit for the batch, not one per
+   * charge). If that transaction fails, each outcome is applied on its own, so one bad row does not
+   * hold the others back; a charge that could not be made or applied stays `pending` for `reconcile`.
+   * Returns the intents settled now or before (missing: still pending).
+   */
+  async executeMany(intentIds: readonly string[]): Promise<PaymentIntent[]> {
+    const intents = await this.intents.findByIds(intentIds);
+    const done = intents.filter((intent) => intent.status !== 'pending');
+    const charged: { intent: PaymentIntent; result: ChargeResult }[] = [];
+    await inParallel(
+      intents.filter((intent) => intent.status === 'pending'),
+      CHARGE_CONCURRENCY,
+      async (intent) => {
+        try {
+          charged.push({ intent, result: await this.charge(intent) });
+        } catch {
+          // Left pending: the reconcile job asks the gateway later.
+        }
+      },
+    );
+    try {
+      const settled = await this.tx.run(async (manager) => {
+        const out: PaymentIntent[] = [];
+        for (const { intent, result } of charged) {
+          const after = await this.settleIn(manager, intent, result);
+          if (after) out.push(after);
+        }
+        return out;
+      });
+      return [...done, ...settled];
+    } catch (error) {
+      this.logger.warn(
+        `batch of ${charged.length} outcomes not applied together, one by one: ${(error as Error).message}`,
+      );
+      const settled: PaymentIntent[] = [];
+      for (const { intent, result } of charged) {
+        try {
+          settled.push(await this.settle(intent, result));
+        } catch (single) {
+          this.logger.error(`payment intent ${intent.id} left pending: ${(single as Error).message}`);
+        }
+      }
+      return [...done, ...settled];
+    }
   }
 
   /**
@@ -207,24 +288,27 @@ export class PaymentIntents {
 
   /** Step 3: records the outcome once and applies it, in one transaction. */
   private async settle(intent: PaymentIntent, result: ChargeResult): Promise<PaymentIntent> {
-    const applier = this.appliers.get(intent.purpose);
-    const settled = await this.tx.run(async (manager) => {
-      const now = new Date();
-      if (!(await this.intents.settle(manager, intent.id, result, now))) return null;
-      const after: PaymentIntent = {
-        ...intent,
-        status: result.status,
-        gatewayReference: result.reference,
-        declineCode: result.status === 'declined' ? result.declineCode : null,
-        settledAt: now,
-        updatedAt: now,
-      };
-      if (applier) await applier(manager, after);
-      this.faults.afterApply(after);
-      return after;
-    });
+    const settled = await this.tx.run((manager) => this.settleIn(manager, intent, result));
     // Someone else (the reconcile job, a concurrent retry) recorded it first: theirs stands.
     return settled ?? ((await this.intents.findById(intent.id)) as PaymentIntent);
+  }
+
+  /** The outcome recorded (only if still pending) and applied on `manager`; null when already recorded. */
+  private async settleIn(manager: EntityManager, intent: PaymentIntent, result: ChargeResult) {
+    const now = new Date();
+    if (!(await this.intents.settle(manager, intent.id, result, now))) return null;
+    const after: PaymentIntent = {
+      ...intent,
+      status: result.status,
+      gatewayReference: result.reference,
+      declineCode: result.status === 'declined' ? result.declineCode : null,
+      settledAt: now,
+      updatedAt: now,
+    };
+    const applier = this.appliers.get(intent.purpose);
+    if (applier) await applier(manager, after);
+    this.faults.afterApply(after);
+    return after;
   }
 
   private async settleRefund(refund: PaymentRefund, result: RefundResult): Promise<PaymentRefund> {
