@@ -7,9 +7,12 @@
 //   (instead of MAINSPRING_TOKEN: ADMIN_EMAIL and ADMIN_PASSWORD, to log in; or --input series.json, a
 //    saved response of GET /api/v1/billing/metrics/mrr, to render without an instance)
 import { readFile, writeFile } from 'node:fs/promises';
+import { URLSearchParams } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as vega from 'vega';
 import * as vegaLite from 'vega-lite';
+
+const { AbortSignal } = globalThis;
 
 const MOVEMENTS = [
   ['newCents', 'new', 1],
