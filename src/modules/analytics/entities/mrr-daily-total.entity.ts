@@ -2,7 +2,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { MRR_MOVEMENT_KINDS, type MrrMovementKind } from './mrr-movement.entity.js';
 
 /** Rows per (currency, day, kind): up to this many, so that concurrent writers rarely wait on one row. */
-export const MRR_TOTAL_SHARDS = 16;
+export const MRR_TOTAL_SHARDS = 4;
 
 /**
  * The indexed aggregate the MRR metrics read: per currency, UTC day and kind, the sum of the
