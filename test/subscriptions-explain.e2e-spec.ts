@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { DataSource } from 'typeorm';
 import {
-  BULK_TRANSITION_SQL,
   LIVE_FEATURES_SQL,
   LIVE_USERS_OF_PLAN_SQL,
   SubscriptionRepository,
 } from '../src/modules/subscriptions/repositories/subscription.repository.js';
-import { explain, expectIndexed, type ExplainRow } from './support/explain.js';
+import { expectIndexed, type ExplainRow } from './support/explain.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 /** The shared check (every table through an index, no filesort, the named index) plus a bound on rows examined. */
@@ -112,15 +111,5 @@ describe('subscriptions: query plans on 100,000 subscriptions', () => {
       index: 'idx_subscriptions_plan',
       maxRows: 10_000,
     });
-  });
-
-  it('the bulk transition update reaches rows by primary key', async () => {
-    const ids = ['00000001-0000-7000-8000-000000000000', '00000002-0000-7000-8000-000000000000'];
-    const rows = ids.map((id) => ({ id, fromStatus: 'active', fromVersion: 1, status: 'active' }));
-    // JSON_TABLE itself has no index (it is the input); the subscriptions side must be primary-key lookups.
-    const plan = await explain(t.dataSource, BULK_TRANSITION_SQL, [JSON.stringify(rows), new Date(), ids]);
-    const s = plan.find((r) => r.table === 's');
-    expect(s?.key).toBe('PRIMARY');
-    expect(Number(s?.rows)).toBeLessThanOrEqual(ids.length);
   });
 });

@@ -52,7 +52,7 @@ describe('subscriptions: plan items and inventory', () => {
     expect(await onHand(box)).toBe(7);
     // The ledger names the subscription (inventory's API, not its tables, wrote it).
     const movements = await t.dataSource.query(
-      "SELECT reference_type AS type, reference_id AS id FROM stock_movements WHERE product_id = ? AND reference_type = 'subscription'",
+      "SELECT reference_type AS type, reference_id AS id FROM stock_movements WHERE product_id = ? AND reference_type = 'subscription' AND kind = 'allocation'",
       [box],
     );
     expect(movements).toEqual([{ type: 'subscription', id: sub.id }]);
@@ -97,7 +97,7 @@ describe('subscriptions: plan items and inventory', () => {
     expect(await onHand(box)).toBe(4);
   });
 
-  it('each renewal allocates; a failed renewal takes none; short stock at renewal charges nothing', async () => {
+  it('each renewal allocates; a failed renewal takes none; short stock at renewal charges nothing, dunns nothing', async () => {
     const box = await product(4);
     const plan = await createPlan(t, admin, { items: [{ productId: box, quantity: 2 }] });
     const ok = await createUser(t);
@@ -105,22 +105,26 @@ describe('subscriptions: plan items and inventory', () => {
     const okSub = (await subscribe(t, ok, plan.id).expect(201)).body;
     const failSub = (await subscribe(t, failing, plan.id, 'pm_card_fail_next').expect(201)).body;
     expect(await onHand(box)).toBe(0);
-    await t
-      .http()
-      .post('/api/v1/inventory/adjustments')
-      .set(admin.auth)
-      .send({ productId: box, delta: 2, reason: 'restock' })
-      .expect(201);
+    const adjust = (delta: number) =>
+      t
+        .http()
+        .post('/api/v1/inventory/adjustments')
+        .set(admin.auth)
+        .send({ productId: box, delta, reason: 'restock' })
+        .expect(201);
+    await adjust(4);
     const due = new Date(
       Math.max(new Date(okSub.currentPeriodEnd).getTime(), new Date(failSub.currentPeriodEnd).getTime()) + 60_000,
     );
     await runRenewals(t, admin, due);
-    expect(await onHand(box)).toBe(0); // the paid renewal took 2, the declined one none
+    expect(await onHand(box)).toBe(2); // the paid renewal took 2; the declined one's hold went back
     const okAfter = (await t.http().get(`/api/v1/subscriptions/${okSub.id}`).set(ok.auth)).body;
     expect(okAfter.status).toBe('active');
     expect((await t.http().get(`/api/v1/subscriptions/${failSub.id}`).set(failing.auth)).body.status).toBe('past_due');
+    await t.http().post(`/api/v1/subscriptions/${failSub.id}/cancel`).set(failing.auth).send({ atPeriodEnd: false });
+    await adjust(-2);
 
-    // Next period: no stock left → nothing charged, dunned.
+    // Next period: no stock left → nothing charged, not dunned: still active, awaiting stock.
     const attemptsBefore = await countRows(t, 'SELECT COUNT(*) FROM payment_attempts WHERE subscription_id = ?', [
       okSub.id,
     ]);
@@ -128,7 +132,7 @@ describe('subscriptions: plan items and inventory', () => {
     expect(await countRows(t, 'SELECT COUNT(*) FROM payment_attempts WHERE subscription_id = ?', [okSub.id])).toBe(
       attemptsBefore,
     );
-    expect((await t.http().get(`/api/v1/subscriptions/${okSub.id}`).set(ok.auth)).body.status).toBe('past_due');
+    expect((await t.http().get(`/api/v1/subscriptions/${okSub.id}`).set(ok.auth)).body.status).toBe('active');
     expect(await onHand(box)).toBe(0);
   });
 });

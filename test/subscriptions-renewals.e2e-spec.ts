@@ -135,7 +135,8 @@ describe('subscriptions: renewals and dunning', () => {
     const user = await createUser(t);
     const plan = await createPlan(t, admin, { priceCents: 900 });
     const sub = (await subscribe(t, user, plan.id).expect(201)).body;
-    await t.dataSource.query("UPDATE subscriptions SET payment_method = 'pm_card_declined' WHERE id = ?", [sub.id]);
+    // A soft decline (a hard one, pm_card_declined, stops automatic retries: subscriptions-recovery).
+    await t.dataSource.query("UPDATE subscriptions SET payment_method = 'pm_card_fail_next' WHERE id = ?", [sub.id]);
     const due = new Date(sub.currentPeriodEnd).getTime();
     await runRenewals(t, admin, new Date(due + 1000));
     expect((await getSub(user, sub.id)).status).toBe('past_due');

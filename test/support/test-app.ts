@@ -72,6 +72,7 @@ export function testConfig(name: string, env: Record<string, string> = {}, reuse
     REDIS_KEY_PREFIX: redisPrefixFor(name, reuseDatabase),
     JWT_SECRET: TEST_JWT_SECRET,
     JOBS_ENABLED: 'false',
+    BILLING_TEST_CLOCK: 'true',
     EXPOSE_QUERY_COUNT: 'true',
     RATE_LIMIT_PER_MINUTE: '1000000',
     LOGIN_PER_IP_PER_MINUTE: '1000000',

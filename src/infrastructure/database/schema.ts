@@ -20,6 +20,7 @@ import { Invoice } from '../../modules/subscriptions/entities/invoice.entity.js'
 import { PaymentAttempt } from '../../modules/subscriptions/entities/payment-attempt.entity.js';
 import { Plan } from '../../modules/subscriptions/entities/plan.entity.js';
 import { Subscription } from '../../modules/subscriptions/entities/subscription.entity.js';
+import { BillingIntegrity1796173500000 } from '../../../migrations/1796173500000-BillingIntegrity.js';
 import { ANALYTICS_ENTITIES, ANALYTICS_MIGRATIONS } from '../../modules/analytics/analytics.schema.js';
 import { PAYMENTS_ENTITIES, PAYMENTS_MIGRATIONS } from '../../modules/payments/payments.schema.js';
 
@@ -57,4 +58,5 @@ export const MIGRATIONS = [
   Subscriptions1764320400000,
   ...ANALYTICS_MIGRATIONS,
   ...PAYMENTS_MIGRATIONS,
+  BillingIntegrity1796173500000,
 ];

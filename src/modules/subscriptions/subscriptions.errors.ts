@@ -20,5 +20,16 @@ export const SubscriptionErrors = {
     new DomainError(402, 'payment_declined', 'The payment was declined', {
       extra: { subscriptionId, invoiceId, declineCode },
     }),
+  paymentInProgress: () =>
+    new DomainError(409, 'payment_in_progress', 'A payment of this subscription is being processed; retry shortly'),
+  nothingDue: () => new DomainError(409, 'nothing_due', 'The subscription has no open invoice to pay'),
+  resumesAtInPast: () =>
+    new DomainError(400, 'validation_failed', 'The request is invalid', {
+      errors: [{ field: 'resumesAt', message: 'resumesAt must be in the future' }],
+    }),
+  asOfTooLate: () =>
+    new DomainError(400, 'validation_failed', 'The request is invalid', {
+      errors: [{ field: 'asOf', message: 'asOf may be at most 5 minutes ahead (BILLING_TEST_CLOCK is off)' }],
+    }),
   versionMismatch: () => new DomainError(412, 'version_mismatch', 'The plan was changed by someone else'),
 } as const;

@@ -10,7 +10,10 @@ import { SubscriptionRepository } from './repositories/subscription.repository.j
 import { BillingCacheService } from './services/billing-cache.service.js';
 import { BillingSummaryService } from './services/billing-summary.service.js';
 import { EntitlementService } from './services/entitlement.service.js';
-import { PaymentService } from './services/payment.service.js';
+import { BillingChargeService } from './services/billing-charge.service.js';
+import { MrrMovements } from './services/mrr-movements.service.js';
+import { SubscriptionAccess } from './services/subscription-access.service.js';
+import { SubscriptionLifecycleService } from './services/subscription-lifecycle.service.js';
 import { PlanService } from './services/plan.service.js';
 import { RenewalJob } from './services/renewal.job.js';
 import { RenewalService } from './services/renewal.service.js';
@@ -30,7 +33,10 @@ import { SubscriptionService } from './services/subscription.service.js';
     InvoiceRepository,
     BillingCacheService,
     StockAdapter,
-    PaymentService,
+    MrrMovements,
+    BillingChargeService,
+    SubscriptionAccess,
+    SubscriptionLifecycleService,
     PlanService,
     SubscriptionService,
     EntitlementService,

@@ -58,6 +58,68 @@ export class StockAllocationService {
     );
   }
 
+  /**
+   * Holds stock for a sale whose payment is still to come (reserved += quantity, all or nothing; 409
+   * `out_of_stock` when short), in the caller's transaction: the charge then runs outside any
+   * transaction, and `settleHold` turns the hold into an `allocation` (paid) or releases it.
+   */
+  async hold(
+    manager: EntityManager,
+    items: { productId: string; quantity: number }[],
+    reference: { type: string; id: string },
+  ): Promise<void> {
+    const lines = normalizeItems(items);
+    const short: ShortItem[] = [];
+    const unknown: string[] = [];
+    for (const line of lines) {
+      if (await this.stock.reserve(manager, line.productId, line.quantity)) continue;
+      const level = await this.stock.level(line.productId, manager);
+      if (!level) unknown.push(line.productId);
+      else
+        short.push({ productId: line.productId, requested: line.quantity, available: level.onHand - level.reserved });
+    }
+    if (unknown.length > 0) throw unknownProducts(unknown);
+    if (short.length > 0) throw outOfStock(short);
+    await this.appendHoldMovements(manager, lines, reference, 'reservation');
+  }
+
+  /** Ends a hold: `paid` ships it (on_hand and reserved drop: an `allocation` movement), else it is released. */
+  async settleHold(
+    manager: EntityManager,
+    items: { productId: string; quantity: number }[],
+    reference: { type: string; id: string },
+    paid: boolean,
+  ): Promise<void> {
+    const lines = normalizeItems(items);
+    for (const line of lines) {
+      const done = paid
+        ? await this.stock.commitReserved(manager, line.productId, line.quantity)
+        : await this.stock.unreserve(manager, line.productId, line.quantity);
+      if (!done) throw new Error(`stock hold of ${line.productId} for ${reference.type} ${reference.id} is missing`);
+    }
+    await this.appendHoldMovements(manager, lines, reference, paid ? 'allocation' : 'release');
+  }
+
+  private async appendHoldMovements(
+    manager: EntityManager,
+    lines: { productId: string; quantity: number }[],
+    reference: { type: string; id: string },
+    kind: 'reservation' | 'allocation' | 'release',
+  ): Promise<void> {
+    await this.stock.appendMovements(
+      manager,
+      lines.map((line) => ({
+        productId: line.productId,
+        kind,
+        deltaOnHand: kind === 'allocation' ? -line.quantity : 0,
+        deltaReserved: kind === 'reservation' ? line.quantity : -line.quantity,
+        referenceType: reference.type,
+        referenceId: reference.id,
+      })),
+      new Date(),
+    );
+  }
+
   /** Run after the caller's transaction commits: catalogue reads then show the new stock everywhere. */
   async invalidate(productIds: string[]): Promise<void> {
     await this.catalog.invalidate(productIds);

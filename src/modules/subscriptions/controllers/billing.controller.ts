@@ -20,7 +20,9 @@ export class BillingController {
   @RequirePermission('billing:run')
   @ApiOkResponse({ type: RenewalRunResponse })
   runRenewals(@Body() body: RunRenewalsDto): Promise<RenewalRunResponse> {
-    return this.renewals.run(body.asOf ? new Date(body.asOf) : new Date());
+    const asOf = body.asOf ? new Date(body.asOf) : new Date();
+    this.renewals.assertAsOfAllowed(asOf);
+    return this.renewals.run(asOf);
   }
 
   @Get('summary')

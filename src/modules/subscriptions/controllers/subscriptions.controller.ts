@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../../../common/auth/authenticated.decorator.js';
 import { CurrentActor } from '../../../common/auth/current-actor.decorator.js';
@@ -12,12 +12,15 @@ import {
   ChangePlanResponse,
   EntitlementsResponse,
   InvoicePageResponse,
+  PauseSubscriptionDto,
+  PaymentMethodDto,
   SubscribeDto,
   SubscriptionListQuery,
   SubscriptionPageResponse,
   SubscriptionResponse,
 } from '../dto/subscription.dto.js';
 import { EntitlementService } from '../services/entitlement.service.js';
+import { SubscriptionLifecycleService } from '../services/subscription-lifecycle.service.js';
 import { SubscriptionService } from '../services/subscription.service.js';
 
 @ApiTags('subscriptions')
@@ -26,6 +29,7 @@ import { SubscriptionService } from '../services/subscription.service.js';
 export class SubscriptionsController {
   constructor(
     private readonly subscriptions: SubscriptionService,
+    private readonly lifecycle: SubscriptionLifecycleService,
     private readonly entitlements: EntitlementService,
   ) {}
 
@@ -80,7 +84,65 @@ export class SubscriptionsController {
     @Param('id', uuidParam) id: string,
     @Body() body: CancelSubscriptionDto,
   ): Promise<SubscriptionResponse> {
-    return this.subscriptions.cancel(actor, id, body);
+    return this.lifecycle.cancel(actor, id, body);
+  }
+
+  @Put(':id/payment-method')
+  @ApiOkResponse({ type: SubscriptionResponse, description: 'Later charges (and dunning retries) use the new card' })
+  @ApiResponse({ status: 404, description: 'No such subscription' })
+  @ApiResponse({ status: 409, description: 'Canceled or incomplete subscription' })
+  paymentMethod(
+    @CurrentActor() actor: AuthenticatedActor,
+    @Param('id', uuidParam) id: string,
+    @Body() body: PaymentMethodDto,
+  ): Promise<SubscriptionResponse> {
+    return this.lifecycle.paymentMethod(actor, id, body);
+  }
+
+  @Post(':id/pay')
+  @HttpCode(200)
+  @Idempotent()
+  @ApiOkResponse({
+    type: SubscriptionResponse,
+    description: '`active`: the open invoice of a past_due subscription paid',
+  })
+  @ApiResponse({ status: 402, description: 'Payment declined: it stays past_due' })
+  @ApiResponse({ status: 409, description: 'Nothing due' })
+  pay(@CurrentActor() actor: AuthenticatedActor, @Param('id', uuidParam) id: string): Promise<SubscriptionResponse> {
+    return this.lifecycle.pay(actor, id);
+  }
+
+  @Post(':id/pause')
+  @HttpCode(200)
+  @ApiOkResponse({ type: SubscriptionResponse, description: '`paused`: no entitlements, renewals, items or MRR' })
+  @ApiResponse({ status: 409, description: 'Only an active subscription can be paused' })
+  pause(
+    @CurrentActor() actor: AuthenticatedActor,
+    @Param('id', uuidParam) id: string,
+    @Body() body: PauseSubscriptionDto,
+  ): Promise<SubscriptionResponse> {
+    return this.lifecycle.pause(actor, id, body);
+  }
+
+  @Post(':id/resume')
+  @HttpCode(200)
+  @Idempotent()
+  @ApiOkResponse({ type: SubscriptionResponse, description: '`active`: a new period starts now and is charged' })
+  @ApiResponse({ status: 402, description: 'Payment declined: it stays paused' })
+  @ApiResponse({ status: 409, description: 'Not paused' })
+  resume(@CurrentActor() actor: AuthenticatedActor, @Param('id', uuidParam) id: string): Promise<SubscriptionResponse> {
+    return this.lifecycle.resume(actor, id);
+  }
+
+  @Post(':id/reactivate')
+  @HttpCode(200)
+  @ApiOkResponse({ type: SubscriptionResponse, description: '`cancelAtPeriodEnd` cleared' })
+  @ApiResponse({ status: 409, description: 'Already canceled' })
+  reactivate(
+    @CurrentActor() actor: AuthenticatedActor,
+    @Param('id', uuidParam) id: string,
+  ): Promise<SubscriptionResponse> {
+    return this.lifecycle.reactivate(actor, id);
   }
 
   @Post(':id/change-plan')

@@ -35,3 +35,17 @@ export function addDays(from: Date, days: number): Date {
 export function addHours(from: Date, hours: number): Date {
   return new Date(from.getTime() + hours * 3_600_000);
 }
+
+/**
+ * The first period boundary after `after` on the calendar of `anchor`: anchor + k intervals (k ≥ 1),
+ * each clamped to its month's last day but always counted from the anchor, so an anchor on the 31st
+ * renews Feb 28 (29), then Mar 31, Apr 30 — never drifting to the 28th.
+ */
+export function nextPeriodEnd(anchor: Date, interval: BillingInterval, after: Date): Date {
+  const step = interval === 'month' ? 1 : 12;
+  const months = (after.getUTCFullYear() - anchor.getUTCFullYear()) * 12 + (after.getUTCMonth() - anchor.getUTCMonth());
+  let k = Math.max(1, Math.floor(months / step));
+  while (addInterval(anchor, interval, k) <= after) k++;
+  while (k > 1 && addInterval(anchor, interval, k - 1) > after) k--;
+  return addInterval(anchor, interval, k);
+}

@@ -9,7 +9,7 @@ describe('prorate', () => {
     const r = prorate({
       ...month,
       at: month.periodStart,
-      oldPriceCents: 1000,
+      paidCents: 1000,
       oldInterval: 'month',
       newPriceCents: 3000,
       newInterval: 'month',
@@ -22,7 +22,7 @@ describe('prorate', () => {
     const r = prorate({
       ...month,
       at: d('2025-04-16T00:00:00.000Z'),
-      oldPriceCents: 1000,
+      paidCents: 1000,
       oldInterval: 'month',
       newPriceCents: 3000,
       newInterval: 'month',
@@ -34,7 +34,7 @@ describe('prorate', () => {
     const r = prorate({
       ...month,
       at: d('2025-04-30T00:00:00.000Z'),
-      oldPriceCents: 999,
+      paidCents: 999,
       oldInterval: 'month',
       newPriceCents: 1999,
       newInterval: 'month',
@@ -47,7 +47,7 @@ describe('prorate', () => {
     const r = prorate({
       ...month,
       at: d('2025-04-30T23:59:59.999Z'),
-      oldPriceCents: 1000,
+      paidCents: 1000,
       oldInterval: 'month',
       newPriceCents: 1000,
       newInterval: 'month',
@@ -60,7 +60,7 @@ describe('prorate', () => {
     const r = prorate({
       ...month,
       at: d('2025-06-01T00:00:00.000Z'),
-      oldPriceCents: 1000,
+      paidCents: 1000,
       oldInterval: 'month',
       newPriceCents: 2000,
       newInterval: 'month',
@@ -72,7 +72,7 @@ describe('prorate', () => {
     const r = prorate({
       ...month,
       at: d('2025-04-16T00:00:00.000Z'),
-      oldPriceCents: 3000,
+      paidCents: 3000,
       oldInterval: 'month',
       newPriceCents: 1000,
       newInterval: 'month',
@@ -85,7 +85,7 @@ describe('prorate', () => {
     const r = prorate({
       ...leap,
       at: d('2024-12-31T00:00:00.000Z'),
-      oldPriceCents: 36600,
+      paidCents: 36600,
       oldInterval: 'year',
       newPriceCents: 73200,
       newInterval: 'year',
@@ -95,7 +95,7 @@ describe('prorate', () => {
     const r2 = prorate({
       ...common,
       at: d('2025-12-31T00:00:00.000Z'),
-      oldPriceCents: 36500,
+      paidCents: 36500,
       oldInterval: 'year',
       newPriceCents: 36500,
       newInterval: 'year',
@@ -108,7 +108,7 @@ describe('prorate', () => {
     const r = prorate({
       ...feb,
       at: d('2024-02-28T00:00:00.000Z'),
-      oldPriceCents: 2900,
+      paidCents: 2900,
       oldInterval: 'month',
       newPriceCents: 5800,
       newInterval: 'month',
@@ -121,7 +121,7 @@ describe('prorate', () => {
     const r = prorate({
       ...month,
       at,
-      oldPriceCents: 1000,
+      paidCents: 1000,
       oldInterval: 'month',
       newPriceCents: 10000,
       newInterval: 'year',
@@ -137,7 +137,7 @@ describe('prorate', () => {
     const r = prorate({
       ...year,
       at,
-      oldPriceCents: 12000,
+      paidCents: 12000,
       oldInterval: 'year',
       newPriceCents: 1500,
       newInterval: 'month',
@@ -151,7 +151,7 @@ describe('prorate', () => {
     const r = prorate({
       ...month,
       at: d('2025-04-11T00:00:00.000Z'),
-      oldPriceCents: 2_000_000_001,
+      paidCents: 2_000_000_001,
       oldInterval: 'month',
       newPriceCents: 2_000_000_001,
       newInterval: 'month',
@@ -167,7 +167,7 @@ describe('prorate', () => {
         periodStart: month.periodEnd,
         periodEnd: month.periodEnd,
         at: month.periodEnd,
-        oldPriceCents: 1,
+        paidCents: 1,
         oldInterval: 'month',
         newPriceCents: 1,
         newInterval: 'month',
@@ -177,7 +177,7 @@ describe('prorate', () => {
       prorate({
         ...month,
         at: month.periodStart,
-        oldPriceCents: -1,
+        paidCents: -1,
         oldInterval: 'month',
         newPriceCents: 1,
         newInterval: 'month',

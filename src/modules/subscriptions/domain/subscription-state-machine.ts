@@ -8,19 +8,23 @@ import { SubscriptionErrors } from '../subscriptions.errors.js';
  *   trialing   ──convert──▶ active           (first charge at trial end paid)
  *   active     ──renew──▶ active             (period advanced)
  *   trialing/active ──renewal_failed──▶ past_due
- *   past_due   ──recover──▶ active           (a dunning retry paid)
- *   past_due   ──retry_failed──▶ past_due    (retries left)
+ *   past_due   ──recover──▶ active           (a dunning retry or `pay` paid)
+ *   past_due   ──retry_failed──▶ past_due    (retries left, or a declined `pay`)
  *   past_due   ──dunning_exhausted──▶ canceled
- *   live       ──cancel──▶ canceled          (immediate)
+ *   active     ──pause──▶ paused             (no entitlements, renewals, items or MRR)
+ *   paused     ──resume──▶ active            (a new period, charged)
+ *   live/paused ──cancel──▶ canceled         (immediate)
  *   live       ──end_of_term──▶ canceled     (cancelAtPeriodEnd reached)
  *   live       ──schedule_cancel──▶ (same)   (cancelAtPeriodEnd = true)
+ *   live       ──reactivate──▶ (same)        (cancelAtPeriodEnd = false)
+ *   live/paused ──update_payment_method──▶ (same)
  *   trialing/active ──change_plan──▶ (same)
  *   incomplete ──cancel──▶ canceled
  *
  * `canceled` is terminal. Persisting a transition is always a conditional UPDATE on the status
  * and version that were read (see SubscriptionRepository), so two writers cannot both apply one.
  */
-export const SUBSCRIPTION_STATUSES = ['incomplete', 'trialing', 'active', 'past_due', 'canceled'] as const;
+export const SUBSCRIPTION_STATUSES = ['incomplete', 'trialing', 'active', 'past_due', 'paused', 'canceled'] as const;
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 
 export const SUBSCRIPTION_EVENTS = [
@@ -32,44 +36,61 @@ export const SUBSCRIPTION_EVENTS = [
   'recover',
   'retry_failed',
   'dunning_exhausted',
+  'pause',
+  'resume',
   'cancel',
   'end_of_term',
   'schedule_cancel',
+  'reactivate',
+  'update_payment_method',
   'change_plan',
 ] as const;
 export type SubscriptionEvent = (typeof SUBSCRIPTION_EVENTS)[number];
 
-/** Statuses that grant entitlements and hold the one-per-user-per-plan slot. */
+/** Statuses that grant entitlements and hold the one-per-user-per-plan slot (paused holds the slot only). */
 export const LIVE_STATUSES: readonly SubscriptionStatus[] = ['trialing', 'active', 'past_due'];
+
+/** Statuses counted in MRR. */
+export const MRR_STATUSES: readonly SubscriptionStatus[] = ['active', 'past_due'];
+
+const LIVE_COMMON = {
+  cancel: 'canceled',
+  end_of_term: 'canceled',
+} as const;
 
 export const TRANSITIONS: Readonly<
   Record<SubscriptionStatus, Readonly<Partial<Record<SubscriptionEvent, SubscriptionStatus>>>>
 > = {
   incomplete: { activate: 'active', start_trial: 'trialing', cancel: 'canceled' },
   trialing: {
+    ...LIVE_COMMON,
     convert: 'active',
     renewal_failed: 'past_due',
-    cancel: 'canceled',
-    end_of_term: 'canceled',
     schedule_cancel: 'trialing',
+    reactivate: 'trialing',
+    update_payment_method: 'trialing',
     change_plan: 'trialing',
   },
   active: {
+    ...LIVE_COMMON,
     renew: 'active',
     renewal_failed: 'past_due',
-    cancel: 'canceled',
-    end_of_term: 'canceled',
+    pause: 'paused',
     schedule_cancel: 'active',
+    reactivate: 'active',
+    update_payment_method: 'active',
     change_plan: 'active',
   },
   past_due: {
+    ...LIVE_COMMON,
     recover: 'active',
     retry_failed: 'past_due',
     dunning_exhausted: 'canceled',
-    cancel: 'canceled',
-    end_of_term: 'canceled',
     schedule_cancel: 'past_due',
+    reactivate: 'past_due',
+    update_payment_method: 'past_due',
   },
+  paused: { resume: 'active', cancel: 'canceled', update_payment_method: 'paused' },
   canceled: {},
 };
 

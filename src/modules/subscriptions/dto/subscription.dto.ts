@@ -25,6 +25,22 @@ export class CancelSubscriptionDto {
   atPeriodEnd: boolean;
 }
 
+export class PaymentMethodDto {
+  @ApiProperty({ example: 'pm_card_ok', description: 'Payment-method token of the gateway; later charges use it' })
+  @IsString()
+  @Matches(/^pm_[A-Za-z0-9_]{1,120}$/, { message: 'paymentMethod must be a payment-method token (pm_…)' })
+  paymentMethod: string;
+}
+
+export class PauseSubscriptionDto {
+  @ApiPropertyOptional({
+    description: 'Resume by itself at this time (ISO 8601, in the future); default: until resumed',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  resumesAt?: string;
+}
+
 export class ChangePlanDto {
   @ApiProperty()
   @IsUUID()
@@ -89,6 +105,8 @@ export class SubscriptionResponse {
   @ApiProperty({ description: 'Credit carried to the next invoices, minor units' }) creditCents: number;
   @ApiProperty({ type: String, nullable: true, description: 'Next dunning retry (past_due)' }) nextRetryAt:
     string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'A paused subscription resumes by itself then' })
+  resumesAt: string | null;
   @ApiProperty() version: number;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
@@ -154,6 +172,9 @@ export class BillingSummaryResponse {
   @ApiProperty() activeSubscriptions: number;
   @ApiProperty() trialingSubscriptions: number;
   @ApiProperty() pastDueSubscriptions: number;
+  @ApiProperty() pausedSubscriptions: number;
+  @ApiProperty({ description: 'Live subscriptions whose renewal waits for its items to be back in stock' })
+  awaitingStockSubscriptions: number;
   @ApiProperty() churnedLast30Days: number;
   @ApiProperty({ type: [PlanSummaryResponse] }) byPlan: PlanSummaryResponse[];
   @ApiProperty() generatedAt: string;
@@ -176,6 +197,7 @@ export function mapSubscription(subscription: Subscription): SubscriptionRespons
     currency: subscription.currency,
     creditCents: subscription.creditCents,
     nextRetryAt: iso(subscription.nextRetryAt),
+    resumesAt: iso(subscription.resumesAt),
     version: subscription.version,
     createdAt: subscription.createdAt.toISOString(),
     updatedAt: subscription.updatedAt.toISOString(),

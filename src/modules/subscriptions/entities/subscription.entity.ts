@@ -9,6 +9,7 @@ import { SUBSCRIPTION_STATUSES } from '../domain/subscription-state-machine.js';
 @Index('idx_subscriptions_status', ['status', 'id'])
 @Index('idx_subscriptions_canceled_at', ['canceledAt'])
 @Index('idx_subscriptions_plan', ['planId', 'status'])
+@Index('idx_subscriptions_resumes', ['status', 'resumesAt'])
 export class Subscription {
   @PrimaryColumn({ type: 'char', length: 36 })
   id: string;
@@ -73,6 +74,33 @@ export class Subscription {
    */
   @Column({ name: 'live_key', type: 'varchar', length: 80, nullable: true })
   liveKey: string | null;
+
+  /** Period ends are anchor + k intervals (clamped to the month's last day): Jan 31 → Feb 28 → Mar 31. */
+  @Column({ name: 'billing_anchor', type: 'datetime', precision: 3, nullable: true })
+  billingAnchor: Date | null;
+
+  /** What was really paid for the rest of the current period as of `periodPaidFrom` (proration credit). */
+  @Column({ name: 'period_paid_cents', type: 'int', default: 0 })
+  periodPaidCents: number;
+
+  @Column({ name: 'period_paid_from', type: 'datetime', precision: 3, nullable: true })
+  periodPaidFrom: Date | null;
+
+  /** The payment intent in flight: while set, renewals leave the row alone and money-moving calls wait for it. */
+  @Column({ name: 'charge_intent_id', type: 'char', length: 36, nullable: true })
+  chargeIntentId: string | null;
+
+  /** A renewal found the items out of stock (not a payment failure): retried at each run. */
+  @Column({ name: 'awaiting_stock_at', type: 'datetime', precision: 3, nullable: true })
+  awaitingStockAt: Date | null;
+
+  /** The card was refused for good (`card_declined`): no automatic retries until the payment method changes. */
+  @Column({ name: 'hard_declined', type: 'boolean', default: false })
+  hardDeclined: boolean;
+
+  /** A paused subscription resumes by itself at this time (renewal run), if set. */
+  @Column({ name: 'resumes_at', type: 'datetime', precision: 3, nullable: true })
+  resumesAt: Date | null;
 
   @Column({ type: 'int' })
   version: number;

@@ -22,6 +22,10 @@ export class InvoiceRepository {
     return new Map(invoices.map((invoice) => [invoice.id, invoice]));
   }
 
+  findForUpdate(manager: EntityManager, id: string): Promise<Invoice | null> {
+    return manager.findOne(Invoice, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
   async setStatus(
     manager: EntityManager,
     id: string,

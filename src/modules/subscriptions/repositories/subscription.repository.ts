@@ -29,23 +29,23 @@ export type SubscriptionChanges = Partial<
     | 'pendingInvoiceId'
     | 'creditCents'
     | 'liveKey'
+    | 'paymentMethod'
+    | 'billingAnchor'
+    | 'periodPaidCents'
+    | 'periodPaidFrom'
+    | 'chargeIntentId'
+    | 'awaitingStockAt'
+    | 'hardDeclined'
+    | 'resumesAt'
   >
 >;
-
-/** A transition computed in memory for a claimed row: applied in bulk, still conditional per row. */
-export interface BulkTransition {
-  id: string;
-  fromStatus: SubscriptionStatus;
-  fromVersion: number;
-  after: Subscription;
-}
 
 export interface PlanStatusAggregate {
   planId: string;
   status: SubscriptionStatus;
   currency: string;
   subscriptions: number;
-  /** Σ monthly-normalised price (yearly / 12), unrounded. */
+  /** Σ monthly-normalised price (yearly / 12, rounded per subscription). */
   monthlyCents: number;
 }
 
@@ -58,38 +58,6 @@ export const LIVE_FEATURES_SQL = `SELECT s.plan_id AS planId, p.features AS feat
 
 /** A plan's live subscribers, through idx_subscriptions_plan. */
 export const LIVE_USERS_OF_PLAN_SQL = `SELECT DISTINCT user_id AS userId FROM subscriptions WHERE plan_id = ? AND status IN (${LIVE_SQL})`;
-
-/** One UPDATE for a batch of transitions, each row conditional on its claimed status and version. */
-export const BULK_TRANSITION_SQL = `UPDATE subscriptions s
-   JOIN JSON_TABLE(?, '$[*]' COLUMNS (
-     id CHAR(36) COLLATE utf8mb4_unicode_ci PATH '$.id',
-     from_status VARCHAR(16) COLLATE utf8mb4_unicode_ci PATH '$.fromStatus',
-     from_version INT PATH '$.fromVersion',
-     status VARCHAR(16) COLLATE utf8mb4_unicode_ci PATH '$.status',
-     plan_id CHAR(36) COLLATE utf8mb4_unicode_ci PATH '$.planId',
-     price_cents INT PATH '$.priceCents',
-     current_period_start DATETIME(3) PATH '$.currentPeriodStart',
-     current_period_end DATETIME(3) PATH '$.currentPeriodEnd',
-     cancel_at_period_end TINYINT PATH '$.cancelAtPeriodEnd',
-     canceled_at DATETIME(3) PATH '$.canceledAt',
-     activated_at DATETIME(3) PATH '$.activatedAt',
-     failed_attempts INT PATH '$.failedAttempts',
-     next_retry_at DATETIME(3) PATH '$.nextRetryAt',
-     pending_invoice_id CHAR(36) COLLATE utf8mb4_unicode_ci PATH '$.pendingInvoiceId',
-     credit_cents INT PATH '$.creditCents',
-     live_key VARCHAR(80) COLLATE utf8mb4_unicode_ci PATH '$.liveKey'
-   )) u ON u.id = s.id AND s.status = u.from_status AND s.version = u.from_version
-   SET s.status = u.status, s.plan_id = u.plan_id, s.price_cents = u.price_cents,
-       s.current_period_start = u.current_period_start, s.current_period_end = u.current_period_end,
-       s.cancel_at_period_end = u.cancel_at_period_end, s.canceled_at = u.canceled_at,
-       s.activated_at = u.activated_at, s.failed_attempts = u.failed_attempts,
-       s.next_retry_at = u.next_retry_at, s.pending_invoice_id = u.pending_invoice_id,
-       s.credit_cents = u.credit_cents, s.live_key = u.live_key,
-       s.version = s.version + 1, s.updated_at = ?
-   WHERE s.id IN (?)`;
-
-const sqlDate = (date: Date | null): string | null =>
-  date === null ? null : date.toISOString().replace('T', ' ').replace('Z', '');
 
 /** Every query on `subscriptions`. */
 @Injectable()
@@ -148,58 +116,87 @@ export class SubscriptionRepository {
     return (result.affected ?? 0) === 1;
   }
 
+  get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
+
+  /** Is this user+plan slot held by a live (or paused) subscription? */
+  async liveKeyTaken(manager: EntityManager, liveKey: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query('SELECT 1 FROM subscriptions WHERE live_key = ? LIMIT 1', [liveKey]);
+    return rows.length > 0;
+  }
+
+  /** Marks the payment intent in flight (the row is locked by the caller's transaction). */
+  async setChargeIntent(manager: EntityManager, id: string, intentId: string | null): Promise<void> {
+    await manager.query('UPDATE subscriptions SET charge_intent_id = ? WHERE id = ?', [intentId, id]);
+  }
+
+  /** A renewal whose items are short: not charged, retried by the next run (one that starts after `at`). */
+  async markAwaitingStock(manager: EntityManager, id: string, at: Date): Promise<void> {
+    await manager.query('UPDATE subscriptions SET awaiting_stock_at = ? WHERE id = ?', [at, id]);
+  }
+
+  /** Paused subscriptions whose `resumesAt` has come, locked like `claimDue`. */
+  claimResumable(manager: EntityManager, asOf: Date, limit: number): Promise<Subscription[]> {
+    return manager
+      .createQueryBuilder(Subscription, 's')
+      .where("s.status = 'paused' AND s.resumes_at <= :asOf AND s.charge_intent_id IS NULL", { asOf })
+      .limit(limit)
+      .setLock('pessimistic_write')
+      .setOnLocked('skip_locked')
+      .getMany();
+  }
+
+  /** Had this customer a trial of this plan already (any subscription, live or not)? */
+  async hadTrial(userId: string, planId: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      'SELECT 1 FROM subscriptions WHERE user_id = ? AND plan_id = ? AND trial_end IS NOT NULL LIMIT 1',
+      [userId, planId],
+    );
+    return rows.length > 0;
+  }
+
+  async countPaused(): Promise<number> {
+    const [row]: { n: string | number }[] = await this.dataSource.query(
+      "SELECT COUNT(*) AS n FROM subscriptions WHERE status = 'paused'",
+    );
+    return Number(row.n);
+  }
+
+  /** Renewals skipped for want of stock (`awaitingStockSubscriptions` of the summary). */
+  async countAwaitingStock(): Promise<number> {
+    const [row]: { n: string | number }[] = await this.dataSource.query(
+      `SELECT COUNT(*) AS n FROM subscriptions WHERE awaiting_stock_at IS NOT NULL AND status IN (${LIVE_SQL})`,
+    );
+    return Number(row.n);
+  }
+
   /**
    * Claims up to `limit` subscriptions due by `asOf` — a period ended (renewal, trial end, end of
    * term) or a dunning retry is due — locking them FOR UPDATE SKIP LOCKED: concurrent runs, on any
    * instance, take disjoint rows and never bill one period twice. Range scan on
    * idx_subscriptions_due (status, current_period_end); no ORDER BY, so only the rows returned are locked.
    */
-  claimDue(manager: EntityManager, asOf: Date, limit: number): Promise<Subscription[]> {
-    return this.claimDueQuery(manager, asOf, limit).getMany();
+  claimDue(manager: EntityManager, asOf: Date, limit: number, runStartedAt = new Date()): Promise<Subscription[]> {
+    return this.claimDueQuery(manager, asOf, limit, runStartedAt).getMany();
   }
 
-  /** The claim query (exposed for the EXPLAIN test). */
-  claimDueQuery(manager: EntityManager, asOf: Date, limit: number) {
+  /**
+   * The claim query (exposed for the EXPLAIN test). Skips a row with a charge in flight, a past_due
+   * row whose retries stopped (hard decline: `pay` or a card update brings it back), and a row this
+   * run already found short of stock (`runStartedAt`).
+   */
+  claimDueQuery(manager: EntityManager, asOf: Date, limit: number, runStartedAt = new Date()) {
     return manager
       .createQueryBuilder(Subscription, 's')
       .where(`s.status IN (${LIVE_SQL})`)
       .andWhere('s.current_period_end <= :asOf', { asOf })
-      .andWhere('(s.next_retry_at IS NULL OR s.next_retry_at <= :asOf)', { asOf })
+      .andWhere("(s.next_retry_at <= :asOf OR (s.next_retry_at IS NULL AND s.status <> 'past_due'))", { asOf })
+      .andWhere('s.charge_intent_id IS NULL')
+      .andWhere('(s.awaiting_stock_at IS NULL OR s.awaiting_stock_at < :runStartedAt)', { runStartedAt })
       .limit(limit)
       .setLock('pessimistic_write')
       .setOnLocked('skip_locked');
-  }
-
-  /**
-   * Writes a batch of transitions in ONE statement, each row still conditional on the status and
-   * version it was claimed with. Returns the number of rows changed (the caller checks all were).
-   */
-  async applyBulk(manager: EntityManager, transitions: readonly BulkTransition[], now: Date): Promise<number> {
-    if (transitions.length === 0) return 0;
-    const rows = transitions.map(({ id, fromStatus, fromVersion, after }) => ({
-      id,
-      fromStatus,
-      fromVersion,
-      status: after.status,
-      planId: after.planId,
-      priceCents: after.priceCents,
-      currentPeriodStart: sqlDate(after.currentPeriodStart),
-      currentPeriodEnd: sqlDate(after.currentPeriodEnd),
-      cancelAtPeriodEnd: after.cancelAtPeriodEnd ? 1 : 0,
-      canceledAt: sqlDate(after.canceledAt),
-      activatedAt: sqlDate(after.activatedAt),
-      failedAttempts: after.failedAttempts,
-      nextRetryAt: sqlDate(after.nextRetryAt),
-      pendingInvoiceId: after.pendingInvoiceId,
-      creditCents: after.creditCents,
-      liveKey: after.liveKey,
-    }));
-    const result: { affectedRows?: number } = await manager.query(BULK_TRANSITION_SQL, [
-      JSON.stringify(rows),
-      now,
-      transitions.map((row) => row.id),
-    ]);
-    return result.affectedRows ?? 0;
   }
 
   /** The caller's live subscriptions with their plans' features (the entitlements read, idx_subscriptions_user). */
@@ -223,7 +220,7 @@ export class SubscriptionRepository {
       monthlyCents: string | number;
     }[] = await this.dataSource.query(
       `SELECT s.plan_id AS planId, s.status AS status, s.currency AS currency, COUNT(*) AS subscriptions,
-                SUM(CASE p.billing_interval WHEN 'year' THEN s.price_cents / 12 ELSE s.price_cents END) AS monthlyCents
+                SUM(CASE p.billing_interval WHEN 'year' THEN ROUND(s.price_cents / 12) ELSE s.price_cents END) AS monthlyCents
          FROM subscriptions s JOIN plans p ON p.id = s.plan_id
          WHERE s.status IN (${LIVE_SQL})
          GROUP BY s.plan_id, s.status, s.currency`,

@@ -3,7 +3,6 @@ import { AppCacheService } from '../../../infrastructure/cache/app-cache.service
 import type { BillingSummaryResponse, PlanSummaryResponse } from '../dto/subscription.dto.js';
 import { PlanRepository } from '../repositories/plan.repository.js';
 import { SubscriptionRepository } from '../repositories/subscription.repository.js';
-import { SubscriptionCacheKeys } from '../subscriptions.cache-keys.js';
 import { BillingCacheService } from './billing-cache.service.js';
 
 const DAY_MS = 86_400_000;
@@ -12,7 +11,7 @@ const DAY_MS = 86_400_000;
  * Admin billing summary from SQL aggregates (GROUP BY plan, status, currency over live rows),
  * cached and dropped after every subscription or plan change commits.
  * MRR = Σ over active and past_due subscriptions of the rate of their current period, yearly
- * rates divided by 12; the exact (fractional) sum is rounded half-up once per plan and currency.
+ * rates divided by 12 and rounded per subscription (as the MRR movements are).
  * `mrrCents` adds all currencies up (meaningful for a one-currency deployment); `mrrByCurrency`
  * and `byPlan` keep them apart.
  */
@@ -25,8 +24,10 @@ export class BillingSummaryService {
     private readonly billingCache: BillingCacheService,
   ) {}
 
-  summary(): Promise<BillingSummaryResponse> {
-    return this.cache.getOrLoad(SubscriptionCacheKeys.summary(), () => this.compute(), {
+  async summary(): Promise<BillingSummaryResponse> {
+    const key = await this.billingCache.summaryKey();
+    if (key === undefined) return this.compute();
+    return this.cache.getOrLoad(key, () => this.compute(), {
       // Churn is a sliding window: a short TTL keeps it honest even without writes.
       ttlMs: Math.min(this.billingCache.ttlMs, 60_000),
     });
@@ -34,9 +35,11 @@ export class BillingSummaryService {
 
   private async compute(): Promise<BillingSummaryResponse> {
     const now = new Date();
-    const [aggregates, churned] = await Promise.all([
+    const [aggregates, churned, awaitingStock, paused] = await Promise.all([
       this.subscriptions.aggregateLive(),
       this.subscriptions.countCanceledSince(new Date(now.getTime() - 30 * DAY_MS)),
+      this.subscriptions.countAwaitingStock(),
+      this.subscriptions.countPaused(),
     ]);
     const plans = await this.plans.findByIds(aggregates.map((row) => row.planId));
     const byPlan = new Map<string, PlanSummaryResponse & { exact: number }>();
@@ -74,6 +77,8 @@ export class BillingSummaryService {
       activeSubscriptions: totals.active,
       trialingSubscriptions: totals.trialing,
       pastDueSubscriptions: totals.past_due,
+      pausedSubscriptions: paused,
+      awaitingStockSubscriptions: awaitingStock,
       churnedLast30Days: churned,
       byPlan: planRows,
       generatedAt: now.toISOString(),

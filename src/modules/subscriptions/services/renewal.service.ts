@@ -3,22 +3,24 @@ import type { EntityManager } from 'typeorm';
 import { DomainError } from '../../../common/errors/domain-error.js';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
 import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
-import { AuditService } from '../../audit/services/audit.service.js';
-import { addHours, addInterval } from '../domain/billing-period.js';
+import { type AuditEntry, AuditService } from '../../audit/services/audit.service.js';
+import { nextPeriodEnd } from '../domain/billing-period.js';
 import { derivedId } from '../domain/derived-id.js';
-import { type SubscriptionEvent, type SubscriptionStatus, transition } from '../domain/subscription-state-machine.js';
+import { planInvoiceLines } from '../domain/invoice-lines.js';
+import { transition } from '../domain/subscription-state-machine.js';
 import type { Invoice } from '../entities/invoice.entity.js';
-import type { PaymentAttempt } from '../entities/payment-attempt.entity.js';
 import type { Plan } from '../entities/plan.entity.js';
 import type { Subscription } from '../entities/subscription.entity.js';
 import { InvoiceRepository } from '../repositories/invoice.repository.js';
 import { PlanRepository } from '../repositories/plan.repository.js';
-import { type BulkTransition, SubscriptionRepository } from '../repositories/subscription.repository.js';
+import { SubscriptionRepository } from '../repositories/subscription.repository.js';
 import { SubscriptionErrors } from '../subscriptions.errors.js';
 import { BillingCacheService } from './billing-cache.service.js';
-import { PaymentService } from './payment.service.js';
+import { BillingChargeService, type OpenCharge } from './billing-charge.service.js';
+import { monthlyCents, MrrMovements } from './mrr-movements.service.js';
 import { StockAdapter } from './stock.adapter.js';
-import { planInvoiceLines } from './subscription.service.js';
+import { SubscriptionLifecycleService } from './subscription-lifecycle.service.js';
+import { newInvoice } from './subscription.service.js';
 
 export interface RenewalRunResult {
   processed: number;
@@ -27,32 +29,32 @@ export interface RenewalRunResult {
   ended: number;
 }
 
-/** At most this many billing steps (periods or retries) per subscription per run: a bound on catch-up work. */
+/** A bound on one run's work per subscription (catch-up periods and retries). */
 const MAX_STEPS_PER_SUBSCRIPTION = 120;
+/** Charges collected at once (each holds a pooled connection only while its outcome is applied). */
+const COLLECT_CONCURRENCY = 4;
+const ASOF_LEEWAY_MS = 5 * 60_000;
 
-interface BatchResult extends RenewalRunResult {
+interface Prepared {
   claimed: number;
-  repeated: boolean;
+  intents: string[];
+  ended: number;
   userIds: string[];
   productIds: string[];
+  exhausted: boolean;
 }
 
-type AuditDraft = Parameters<AuditService['record']>[1];
-
 /**
- * Renewals and dunning. A run brings every subscription due by `asOf` up to date as of `asOf`:
- * ended periods are billed (each period once: a monthly subscription three periods behind gets three
- * invoices), trials convert, failed charges are retried on the dunning schedule (hours after the
- * missed renewal date), subscriptions past the last retry are canceled and `cancelAtPeriodEnd` ones
- * end. Running it again with the same `asOf` finds nothing to do.
- *
- * Work is claimed in batches with SELECT … FOR UPDATE SKIP LOCKED, one transaction per batch:
- * concurrent runs (any instance) take disjoint rows; a row is only released when its new state is
- * committed, and that state is no longer due, so nothing is billed twice. Per batch the database
- * work is a fixed number of statements (claim, plans, pending invoices, one multi-row INSERT of
- * invoices, one of payment attempts, one JSON_TABLE UPDATE of all subscriptions, still conditional
- * on each row's status and version) plus, per subscription, the charge itself, its audit event and
- * (plans with items) the allocation in a savepoint.
+ * Renewals and dunning. A run bills everything due by `asOf`, batch by batch:
+ * 1. one transaction claims due rows (SELECT … FOR UPDATE SKIP LOCKED: concurrent runs on any
+ *    instance take disjoint rows), ends `cancelAtPeriodEnd` ones (their audit events in one INSERT),
+ *    and for each other opens its charge (BillingChargeService.open: the renewal invoice, the items
+ *    held, the payment intent, the row marked as charging so no run claims it again meanwhile);
+ *    short stock is not a payment failure: the row is marked awaiting stock and retried next run;
+ * 2. after commit the charges are collected outside any transaction, each outcome applied in its
+ *    own transaction (renewed, or past_due on the dunning schedule, or canceled after the last retry).
+ * Rows still due (several periods behind, a retry already due) are claimed again by the next batch.
+ * Period ends follow the billing anchor, so they keep their day of month.
  */
 @Injectable()
 export class RenewalService {
@@ -62,53 +64,63 @@ export class RenewalService {
     private readonly subscriptions: SubscriptionRepository,
     private readonly plans: PlanRepository,
     private readonly invoices: InvoiceRepository,
-    private readonly payments: PaymentService,
+    private readonly charges: BillingChargeService,
+    private readonly lifecycle: SubscriptionLifecycleService,
     private readonly stock: StockAdapter,
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
     private readonly cache: BillingCacheService,
+    private readonly mrr: MrrMovements,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** 400 for an `asOf` beyond now + 5 minutes unless BILLING_TEST_CLOCK: nobody bills the future. */
+  assertAsOfAllowed(asOf: Date): void {
+    if (!this.config.billing.testClock && asOf.getTime() > Date.now() + ASOF_LEEWAY_MS) {
+      throw SubscriptionErrors.asOfTooLate();
+    }
+  }
+
   async run(asOf: Date = new Date()): Promise<RenewalRunResult> {
     const totals: RenewalRunResult = { processed: 0, renewed: 0, failed: 0, ended: 0 };
-    const seen = new Set<string>();
+    const steps = new Map<string, number>();
+    const runStartedAt = new Date();
     const batchSize = this.config.billing.renewalBatchSize;
     for (;;) {
-      const batch = await this.tx.run((manager) => this.processBatch(manager, asOf, batchSize, seen));
-      totals.processed += batch.processed;
-      totals.renewed += batch.renewed;
-      totals.failed += batch.failed;
+      const batch = await this.tx.run((manager) => this.prepareBatch(manager, asOf, batchSize, runStartedAt, steps));
       totals.ended += batch.ended;
+      totals.processed += batch.ended;
+      await this.collectAll(batch.intents, totals);
       if (batch.claimed > 0) {
         await this.cache.subscriptionsChanged(batch.userIds);
         if (batch.productIds.length > 0) await this.stock.invalidate(batch.productIds);
       }
-      // A short batch means nothing more is due (or the rest is locked by a concurrent run, which bills it).
-      if (batch.claimed < batchSize || batch.repeated) break;
+      // Rows still due after their outcome (periods behind, a retry due) are claimed again; a run ends
+      // when nothing claimable is left (rows with a charge in flight or short of stock are not).
+      if (batch.claimed === 0 || batch.exhausted) break;
     }
+    await this.resumeDue(asOf, totals);
     if (totals.processed > 0) this.logger.log(`renewals as of ${asOf.toISOString()}: ${JSON.stringify(totals)}`);
     return totals;
   }
 
-  private async processBatch(
+  private async prepareBatch(
     manager: EntityManager,
     asOf: Date,
     batchSize: number,
-    seen: Set<string>,
-  ): Promise<BatchResult> {
-    const claimed = await this.subscriptions.claimDue(manager, asOf, batchSize);
-    const result: BatchResult = {
-      processed: 0,
-      renewed: 0,
-      failed: 0,
-      ended: 0,
+    runStartedAt: Date,
+    steps: Map<string, number>,
+  ): Promise<Prepared> {
+    const claimed = await this.subscriptions.claimDue(manager, asOf, batchSize, runStartedAt);
+    const prepared: Prepared = {
       claimed: claimed.length,
-      repeated: false,
+      intents: [],
+      ended: 0,
       userIds: [],
       productIds: [],
+      exhausted: false,
     };
-    if (claimed.length === 0) return result;
+    if (claimed.length === 0) return prepared;
     const plans = await this.plans.findByIds(
       claimed.map((row) => row.planId),
       manager,
@@ -117,213 +129,160 @@ export class RenewalService {
       manager,
       claimed.flatMap((row) => (row.pendingInvoiceId ? [row.pendingInvoiceId] : [])),
     );
-
+    const endEvents: AuditEntry[] = [];
     const now = new Date();
-    const newInvoices: Invoice[] = [];
-    const updatedInvoices: { id: string; from: Invoice['status']; to: Invoice['status'] }[] = [];
-    const attempts: PaymentAttempt[] = [];
-    const transitions: BulkTransition[] = [];
-    const events: AuditDraft[] = [];
-    const productIds = new Set<string>();
-
     for (const row of claimed) {
-      if (seen.has(row.id)) {
-        result.repeated = true;
+      const count = (steps.get(row.id) ?? 0) + 1;
+      steps.set(row.id, count);
+      if (count > MAX_STEPS_PER_SUBSCRIPTION) {
+        prepared.exhausted = true;
         continue;
       }
-      seen.add(row.id);
       const plan = plans.get(row.planId);
       if (!plan) {
         this.logger.error(`subscription ${row.id} refers to a missing plan ${row.planId}; skipped`);
         continue;
       }
-      const outcome = await this.bringUpToDate(manager, row, plan, pending.get(row.pendingInvoiceId ?? ''), asOf, now);
-      result.processed++;
-      if (outcome.kind === 'renewed') result.renewed++;
-      if (outcome.kind === 'failed') result.failed++;
-      if (outcome.kind === 'ended') result.ended++;
-      newInvoices.push(...outcome.newInvoices);
-      updatedInvoices.push(...outcome.updatedInvoices);
-      attempts.push(...outcome.attempts);
-      events.push(...outcome.events);
-      if (outcome.shipped) for (const item of plan.items) productIds.add(item.productId);
-      transitions.push({ id: row.id, fromStatus: row.status, fromVersion: row.version, after: outcome.after });
-      result.userIds.push(row.userId);
+      prepared.userIds.push(row.userId);
+      if (row.cancelAtPeriodEnd) {
+        endEvents.push(await this.endOfTerm(manager, row, plan, now));
+        prepared.ended++;
+        continue;
+      }
+      const intentId = await this.openRenewal(manager, row, plan, pending.get(row.pendingInvoiceId ?? ''), now);
+      if (intentId) prepared.intents.push(intentId);
+      for (const item of plan.items) prepared.productIds.push(item.productId);
     }
+    await this.audit.recordMany(manager, endEvents);
+    return prepared;
+  }
 
-    await this.invoices.insertMany(manager, newInvoices);
-    for (const update of updatedInvoices) {
-      await this.invoices.setStatus(manager, update.id, update.from, update.to, now);
+  /** `cancelAtPeriodEnd` reached: canceled, what it still owed voided. */
+  private async endOfTerm(manager: EntityManager, row: Subscription, plan: Plan, now: Date): Promise<AuditEntry> {
+    const status = transition(row.status, 'end_of_term');
+    if (row.pendingInvoiceId) await this.invoices.setStatus(manager, row.pendingInvoiceId, 'open', 'void', now);
+    const changes = { status, canceledAt: now, liveKey: null, nextRetryAt: null, pendingInvoiceId: null };
+    if (!(await this.subscriptions.transition(manager, row, changes, now))) throw SubscriptionErrors.concurrentUpdate();
+    if (row.status === 'active' || row.status === 'past_due') {
+      const change = { subscriptionId: row.id, userId: row.userId, currency: row.currency, occurredAt: now };
+      await this.mrr.record(manager, change, 'churn', monthlyCents(row.priceCents, plan.interval));
     }
-    await this.invoices.insertAttempts(manager, attempts);
-    const changed = await this.subscriptions.applyBulk(manager, transitions, now);
-    if (changed !== transitions.length) throw SubscriptionErrors.concurrentUpdate();
-    for (const event of events) await this.audit.record(manager, event);
-    result.productIds = [...productIds];
-    return result;
+    return {
+      action: 'subscription.cancel',
+      entityType: 'subscription',
+      entityId: row.id,
+      changes: {
+        reason: 'period_end',
+        status: { from: row.status, to: status },
+        periodEnd: row.currentPeriodEnd?.toISOString() ?? null,
+      },
+    };
   }
 
   /**
-   * Replays, in memory, what the runner would have done had it run continuously until `asOf`.
-   * Charges (and allocations) really happen here; the row writes are returned for the bulk statements.
+   * Opens the charge of the period after the current one (or the next dunning try of the pending
+   * invoice), inside a savepoint: short stock rolls just this row back and marks it awaiting stock.
    */
-  private async bringUpToDate(
+  private async openRenewal(
     manager: EntityManager,
     row: Subscription,
     plan: Plan,
     pendingInvoice: Invoice | undefined,
-    asOf: Date,
     now: Date,
-  ) {
-    const retryHours = this.config.billing.dunningRetryHours;
-    const s: Subscription = { ...row };
-    const newInvoices: Invoice[] = [];
-    const updatedInvoices: { id: string; from: Invoice['status']; to: Invoice['status'] }[] = [];
-    const attempts: PaymentAttempt[] = [];
-    const events: AuditDraft[] = [];
-    let kind: 'renewed' | 'failed' | 'ended' | 'none' = 'none';
-    let shipped = false;
-    let pending = pendingInvoice ? { ...pendingInvoice } : undefined;
-    const isNew = (invoice: Invoice) => newInvoices.includes(invoice);
-    const setInvoiceStatus = (invoice: Invoice, to: Invoice['status']) => {
-      if (!isNew(invoice)) updatedInvoices.push({ id: invoice.id, from: invoice.status, to });
-      invoice.status = to;
-      invoice.paidAt = to === 'paid' ? now : null;
-      invoice.updatedAt = now;
-    };
-    const move = (event: SubscriptionEvent) => {
-      s.status = transition(s.status, event);
-    };
-
-    for (let step = 0; step < MAX_STEPS_PER_SUBSCRIPTION; step++) {
-      const periodEnd = s.currentPeriodEnd as Date;
-      if (periodEnd > asOf) break;
-      if (s.status === 'past_due' && s.nextRetryAt && s.nextRetryAt > asOf) break;
-      if (s.status !== 'active' && s.status !== 'trialing' && s.status !== 'past_due') break;
-
-      if (s.cancelAtPeriodEnd) {
-        const from = s.status;
-        move('end_of_term');
-        if (pending) setInvoiceStatus(pending, 'void');
-        Object.assign(s, { canceledAt: now, liveKey: null, nextRetryAt: null, pendingInvoiceId: null });
-        events.push({
-          action: 'subscription.cancel',
-          entityType: 'subscription',
-          entityId: s.id,
-          changes: { reason: 'period_end', status: { from, to: s.status }, periodEnd: periodEnd.toISOString() },
-        });
-        kind = 'ended';
-        break;
-      }
-
-      let invoice: Invoice;
-      let attempt: number;
-      if (s.status === 'past_due' && pending) {
-        invoice = pending;
-        attempt = s.failedAttempts + 1;
-      } else {
-        const nextEnd = addInterval(periodEnd, plan.interval);
-        const { lines, amountCents, creditLeft } = planInvoiceLines(plan, periodEnd, nextEnd, s.creditCents);
-        s.creditCents = creditLeft;
-        invoice = {
-          id: derivedId(periodEnd.getTime(), `renewal:${s.id}:${periodEnd.toISOString()}`),
-          subscriptionId: s.id,
-          userId: s.userId,
-          planId: plan.id,
-          amountCents,
-          currency: plan.currency,
-          status: 'open',
-          billingReason: s.activatedAt === null ? 'subscription_create' : 'subscription_cycle',
-          periodStart: periodEnd,
-          periodEnd: nextEnd,
-          lines,
-          paidAt: null,
-          createdAt: now,
-          updatedAt: now,
-        };
-        newInvoices.push(invoice);
-        attempt = 1;
-      }
-
-      let declineCode: string | null = null;
-      try {
-        const collected = await this.payments.collect(manager, {
-          invoice,
-          attempt,
-          paymentMethod: s.paymentMethod,
-          beforeCharge:
-            plan.items.length > 0
-              ? () => this.stock.allocate(manager, plan.items, { type: 'subscription_renewal', id: invoice.id })
-              : undefined,
-        });
-        if (collected.attempt) attempts.push(collected.attempt);
-        if (collected.result.status === 'declined') declineCode = collected.result.declineCode;
-      } catch (error) {
-        // The items could not be allocated (short stock, a product gone): nothing is charged, the
-        // savepoint is rolled back, and it is dunned like a decline so one subscription cannot stall the run.
-        if (!(error instanceof DomainError) || error.status >= 500) throw error;
-        declineCode = error.code;
-      }
-
-      const from = s.status;
-      if (declineCode === null) {
-        setInvoiceStatus(invoice, 'paid');
-        move(from === 'trialing' ? 'convert' : from === 'past_due' ? 'recover' : 'renew');
-        Object.assign(s, {
-          currentPeriodStart: invoice.periodStart,
-          currentPeriodEnd: invoice.periodEnd,
-          priceCents: plan.priceCents,
-          activatedAt: s.activatedAt ?? now,
-          failedAttempts: 0,
-          nextRetryAt: null,
-          pendingInvoiceId: null,
-        });
-        pending = undefined;
-        shipped = shipped || plan.items.length > 0;
-        kind = 'renewed';
-        events.push({
-          action: 'subscription.renew',
-          entityType: 'subscription',
-          entityId: s.id,
-          changes: {
-            status: { from, to: s.status },
-            invoiceId: invoice.id,
-            amountCents: invoice.amountCents,
-            periodStart: invoice.periodStart.toISOString(),
-            periodEnd: invoice.periodEnd.toISOString(),
-          },
-        });
-        continue;
-      }
-
-      s.failedAttempts++;
-      kind = 'failed';
-      if (s.failedAttempts > retryHours.length) {
-        move('dunning_exhausted');
-        setInvoiceStatus(invoice, 'void');
-        Object.assign(s, { canceledAt: now, liveKey: null, nextRetryAt: null, pendingInvoiceId: null });
-        pending = undefined;
-      } else {
-        move(from === 'past_due' ? 'retry_failed' : 'renewal_failed');
-        s.nextRetryAt = addHours(periodEnd, retryHours[s.failedAttempts - 1]);
-        s.pendingInvoiceId = invoice.id;
-        pending = invoice;
-      }
-      events.push({
-        action: 'subscription.renew_failed',
-        entityType: 'subscription',
-        entityId: s.id,
-        outcome: 'failure',
-        changes: {
-          status: { from, to: s.status },
-          invoiceId: invoice.id,
-          attempt,
-          declineCode,
-          nextRetryAt: s.nextRetryAt?.toISOString() ?? null,
-        },
-      });
-      if ((s.status as SubscriptionStatus) === 'canceled') break;
+  ): Promise<string | null> {
+    await manager.query('SAVEPOINT renewal_row');
+    try {
+      const charge =
+        pendingInvoice?.status === 'open'
+          ? this.retryOf(row, plan, pendingInvoice)
+          : await this.nextPeriod(manager, row, plan, now);
+      const intentId = await this.charges.open(manager, charge);
+      await manager.query('RELEASE SAVEPOINT renewal_row');
+      return intentId;
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.status >= 500) throw error;
+      // Short stock (or a product gone): not charged, not a payment failure; retried by the next run.
+      await manager.query('ROLLBACK TO SAVEPOINT renewal_row');
+      await manager.query('RELEASE SAVEPOINT renewal_row');
+      await this.subscriptions.markAwaitingStock(manager, row.id, now);
+      return null;
     }
-    return { kind, after: s, newInvoices, updatedInvoices, attempts, events, shipped };
+  }
+
+  private retryOf(row: Subscription, plan: Plan, invoice: Invoice): OpenCharge {
+    return {
+      subscription: row,
+      invoice,
+      plan,
+      newInvoice: false,
+      origin: 'attempt',
+      attempt: row.failedAttempts + 1,
+    };
+  }
+
+  /** The next period's invoice, carried credit taken off (the credit is consumed now, in this transaction). */
+  private async nextPeriod(manager: EntityManager, row: Subscription, plan: Plan, now: Date): Promise<OpenCharge> {
+    const periodStart = row.currentPeriodEnd as Date;
+    const periodEnd = nextPeriodEnd(row.billingAnchor ?? periodStart, plan.interval, periodStart);
+    const { lines, amountCents, creditLeft } = planInvoiceLines(plan, periodStart, periodEnd, row.creditCents);
+    let subscription = row;
+    if (creditLeft !== row.creditCents) {
+      if (!(await this.subscriptions.transition(manager, row, { creditCents: creditLeft }, now))) {
+        throw SubscriptionErrors.concurrentUpdate();
+      }
+      subscription = { ...row, creditCents: creditLeft, version: row.version + 1 };
+    }
+    const invoice = newInvoice(
+      derivedId(periodStart.getTime(), `renewal:${row.id}:${periodStart.toISOString()}`),
+      row,
+      plan,
+      {
+        amountCents,
+        lines,
+        billingReason: row.activatedAt === null ? 'subscription_create' : 'subscription_cycle',
+        periodStart,
+        periodEnd,
+        at: now,
+      },
+    );
+    return { subscription, invoice, plan, newInvoice: true, origin: 'attempt', attempt: 1 };
+  }
+
+  /** Collects the batch's charges, a few at a time; one that can't be collected now is left to the reconcile job. */
+  private async collectAll(intentIds: string[], totals: RenewalRunResult): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < intentIds.length) {
+        const intentId = intentIds[next++];
+        totals.processed++;
+        try {
+          const settled = await this.charges.collect(intentId);
+          if (settled.status === 'succeeded') totals.renewed++;
+          else totals.failed++;
+        } catch (error) {
+          totals.failed++;
+          this.logger.warn(
+            `renewal charge ${intentId} not collected now (reconciled later): ${(error as Error).message}`,
+          );
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(COLLECT_CONCURRENCY, intentIds.length) }, worker));
+  }
+
+  /** Paused subscriptions whose `resumesAt` has come resume (and are charged) by themselves. */
+  private async resumeDue(asOf: Date, totals: RenewalRunResult): Promise<void> {
+    const batchSize = this.config.billing.renewalBatchSize;
+    for (;;) {
+      const { intents, userIds } = await this.tx.run(async (manager) => {
+        const rows = await this.subscriptions.claimResumable(manager, asOf, batchSize);
+        const opened: string[] = [];
+        for (const row of rows) opened.push(await this.lifecycle.openResume(manager, row.id, new Date()));
+        return { intents: opened, userIds: rows.map((row) => row.userId) };
+      });
+      await this.collectAll(intents, totals);
+      if (userIds.length > 0) await this.cache.subscriptionsChanged(userIds);
+      if (userIds.length < batchSize) break;
+    }
   }
 }

@@ -25,6 +25,21 @@ export class StockAdapter {
     );
   }
 
+  /** Holds the items until the payment's outcome is applied; 409 `out_of_stock` when short. */
+  async hold(manager: EntityManager, items: readonly PlanItem[], reference: { type: string; id: string }) {
+    if (items.length > 0) await this.allocation.hold(manager, toLines(items), reference);
+  }
+
+  /** Paid: the held items ship (`allocation`); otherwise they go back. */
+  async settleHold(
+    manager: EntityManager,
+    items: readonly PlanItem[],
+    reference: { type: string; id: string },
+    paid: boolean,
+  ) {
+    if (items.length > 0) await this.allocation.settleHold(manager, toLines(items), reference, paid);
+  }
+
   /** After commit: drops cached stock of the products touched (on every instance). */
   async invalidate(productIds: readonly string[]): Promise<void> {
     if (productIds.length > 0) await this.allocation.invalidate([...new Set(productIds)]);
@@ -35,3 +50,6 @@ export class StockAdapter {
     if (productIds.length > 0) await this.allocation.assertProductsExist([...productIds]);
   }
 }
+
+const toLines = (items: readonly PlanItem[]) =>
+  items.map((item) => ({ productId: item.productId, quantity: item.quantity }));
