@@ -40,7 +40,7 @@ export class MrrMovementRecorder {
       rows.flatMap((m) => [newId(), m.subscriptionId, m.userId, m.kind, m.amountCents, m.currency, m.occurredAt]),
     );
     const totals = dailyTotals(rows);
-    const shard = Math.floor(Math.random() * MRR_TOTAL_SHARDS);
+    const shard = transactionShard(manager);
     await manager.query(
       `INSERT INTO mrr_daily_totals (currency, day, kind, shard, amount_cents, movements)
        VALUES ${totals.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}
@@ -49,6 +49,18 @@ export class MrrMovementRecorder {
     );
     this.invalidator.movementsWritten(manager);
   }
+}
+
+const SHARD_KEY = 'analytics.mrrShard';
+
+/**
+ * One shard per transaction, drawn at its first movement: a transaction (a renewal batch records many)
+ * then locks one row per (currency, day, kind), never several shards of it in varying order.
+ */
+function transactionShard(manager: EntityManager): number {
+  const data = manager.queryRunner?.isTransactionActive ? manager.queryRunner.data : {};
+  data[SHARD_KEY] ??= Math.floor(Math.random() * MRR_TOTAL_SHARDS);
+  return data[SHARD_KEY] as number;
 }
 
 /** A negative or fractional amount is a caller's bug: refuse it rather than corrupt the ledger. */
