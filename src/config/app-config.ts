@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../common/password-policy.js';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-policy.js';
 
 /**
  * The validated configuration: the only place that reads process.env.

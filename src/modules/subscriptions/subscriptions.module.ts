@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { InventoryModule } from '../inventory/inventory.module.js';
+import { InventoryModule } from '../inventory/index.js';
 import { BillingController } from './controllers/billing.controller.js';
 import { PlansController } from './controllers/plans.controller.js';
 import { SubscriptionsController } from './controllers/subscriptions.controller.js';
@@ -15,7 +15,7 @@ import { MrrMovements } from './services/mrr-movements.service.js';
 import { SubscriptionAccess } from './services/subscription-access.service.js';
 import { SubscriptionLifecycleService } from './services/subscription-lifecycle.service.js';
 import { PlanService } from './services/plan.service.js';
-import { RenewalJob } from './services/renewal.job.js';
+import { RenewalJob } from './jobs/renewal.job.js';
 import { RenewalService } from './services/renewal.service.js';
 import { StockAdapter } from './services/stock.adapter.js';
 import { SubscriptionService } from './services/subscription.service.js';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
-import { AuditQueryService } from '../../audit/services/audit-query.service.js';
+import { AuditQueryService } from '../../audit/index.js';
 import { AnalyticsCacheKeys } from '../analytics.cache-keys.js';
 import { bucketStart, nextBucketStart } from '../domain/metric-buckets.js';
 import type { DunningResponse, MetricPeriodQuery } from '../dto/billing-metrics.dto.js';

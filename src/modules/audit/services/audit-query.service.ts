@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { badRequest } from '../../../common/errors/domain-error.js';
 import { decodeCursor, type Page, pageSize, toPage } from '../../../common/pagination/pagination.js';
-import { type AuditEventDto, type AuditEventQuery, toAuditEventDto } from '../dto/audit-event.dto.js';
+import { type AuditEventResponse, type AuditEventQuery, toAuditEventResponse } from '../dto/audit-event.dto.js';
 import { AuditEventRepository, type StatusTransitionCount } from '../repositories/audit-event.repository.js';
 import { idLowerBound } from './event-time.js';
 
@@ -10,7 +10,7 @@ import { idLowerBound } from './event-time.js';
 export class AuditQueryService {
   constructor(private readonly events: AuditEventRepository) {}
 
-  async list(query: AuditEventQuery): Promise<Page<AuditEventDto>> {
+  async list(query: AuditEventQuery): Promise<Page<AuditEventResponse>> {
     const limit = pageSize(query);
     const cursor = decodeCursor(query.cursor, 1);
     const rows = await this.events.list(
@@ -25,7 +25,7 @@ export class AuditQueryService {
       },
       limit + 1,
     );
-    return toPage(rows, limit, (row) => [row.id], toAuditEventDto);
+    return toPage(rows, limit, (row) => [row.id], toAuditEventResponse);
   }
 
   /**

@@ -11,6 +11,7 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { uuidParam } from '../../../common/errors/validation.js';
 import { Authenticated } from '../../../common/auth/authenticated.decorator.js';
 import { CurrentActor } from '../../../common/auth/current-actor.decorator.js';
 import { Public } from '../../../common/auth/public.decorator.js';
@@ -22,7 +23,7 @@ import {
   LoginBody,
   RefreshBody,
   RegisterBody,
-  SessionList,
+  SessionPage,
 } from '../dto/auth.dto.js';
 import { UserResponse } from '../dto/user.dto.js';
 import { AuthService } from '../services/auth.service.js';
@@ -103,8 +104,8 @@ export class AuthController {
   @Get('sessions')
   @Authenticated()
   @ApiOperation({ summary: "The caller's live sessions, one per refresh-token family" })
-  @ApiOkResponse({ type: SessionList })
-  listSessions(@CurrentActor() actor: AuthenticatedActor): Promise<SessionList> {
+  @ApiOkResponse({ type: SessionPage })
+  listSessions(@CurrentActor() actor: AuthenticatedActor): Promise<SessionPage> {
     return this.sessions.list(actor);
   }
 
@@ -114,7 +115,7 @@ export class AuthController {
   @ApiOperation({ summary: "End one of the caller's sessions" })
   @ApiNoContentResponse({ description: "The session's refresh tokens stop working" })
   @ApiNotFoundResponse({ description: 'No such session of the caller' })
-  deleteSession(@CurrentActor() actor: AuthenticatedActor, @Param('id') id: string): Promise<void> {
+  deleteSession(@CurrentActor() actor: AuthenticatedActor, @Param('id', uuidParam) id: string): Promise<void> {
     return this.sessions.revokeOwn(actor, id);
   }
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsNotEmpty, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../../common/password-policy.js';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../../config/password-policy.js';
 import { UserResponse } from './user.dto.js';
 
 const PASSWORD_MESSAGE = `password must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters`;
@@ -98,7 +98,7 @@ export class SessionResponse {
   current: boolean;
 }
 
-export class SessionList {
+export class SessionPage {
   @ApiProperty({ type: [SessionResponse] })
   data: SessionResponse[];
 

@@ -4,7 +4,7 @@ import { newId } from '../../../common/ids.js';
 import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
 import { isDuplicateKey } from '../../../infrastructure/database/mysql-errors.js';
 import type { AuthenticatedActor } from '../../../infrastructure/http/request-context.js';
-import { AuditService } from '../../audit/services/audit.service.js';
+import { AuditService } from '../../audit/index.js';
 import { AuthErrors } from '../auth.errors.js';
 import type { AuthResponse, ChangePasswordBody, LoginBody, RegisterBody } from '../dto/auth.dto.js';
 import { mapUser, type UserResponse } from '../dto/user.dto.js';

@@ -6,9 +6,9 @@ import { newId } from '../../../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
 import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
 import { type AuthenticatedActor, requestContext } from '../../../infrastructure/http/request-context.js';
-import { AuditService } from '../../audit/services/audit.service.js';
+import { AuditService } from '../../audit/index.js';
 import { AuthErrors } from '../auth.errors.js';
-import type { AuthResponse, SessionList } from '../dto/auth.dto.js';
+import type { AuthResponse, SessionPage } from '../dto/auth.dto.js';
 import { canonicalRoles, mapUser } from '../dto/user.dto.js';
 import type { AuthSession } from '../entities/auth-session.entity.js';
 import type { User } from '../entities/user.entity.js';
@@ -158,7 +158,7 @@ export class SessionsService {
     return { kind: 'reuse' };
   }
 
-  async list(actor: AuthenticatedActor): Promise<SessionList> {
+  async list(actor: AuthenticatedActor): Promise<SessionPage> {
     const now = new Date();
     const idleCutoff = new Date(now.getTime() - this.idleSeconds * 1000);
     const rows = await this.sessions.liveSessions(actor.id, now, idleCutoff, MAX_LISTED_SESSIONS);

@@ -3,7 +3,7 @@ import type { Role } from '../../../common/auth/permissions.js';
 import { notFound } from '../../../common/errors/domain-error.js';
 import { decodeCursor, pageSize, toPage } from '../../../common/pagination/pagination.js';
 import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
-import { AuditService } from '../../audit/services/audit.service.js';
+import { AuditService } from '../../audit/index.js';
 import { canonicalRoles, mapUser, type UserListQuery, type UserPage, type UserResponse } from '../dto/user.dto.js';
 import { UsersRepository } from '../repositories/users.repository.js';
 import { SessionsService } from './sessions.service.js';

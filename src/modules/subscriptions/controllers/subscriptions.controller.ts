@@ -7,16 +7,16 @@ import { Idempotent } from '../../../common/idempotency/idempotency.interceptor.
 import { PageQuery } from '../../../common/pagination/pagination.js';
 import type { AuthenticatedActor } from '../../../infrastructure/http/request-context.js';
 import {
-  CancelSubscriptionDto,
-  ChangePlanDto,
+  CancelSubscriptionBody,
+  ChangePlanBody,
   ChangePlanResponse,
   EntitlementsResponse,
-  InvoicePageResponse,
-  PauseSubscriptionDto,
-  PaymentMethodDto,
-  SubscribeDto,
+  InvoicePage,
+  PauseSubscriptionBody,
+  PaymentMethodBody,
+  SubscribeBody,
   SubscriptionListQuery,
-  SubscriptionPageResponse,
+  SubscriptionPage,
   SubscriptionResponse,
 } from '../dto/subscription.dto.js';
 import { EntitlementService } from '../services/entitlement.service.js';
@@ -50,19 +50,16 @@ export class SubscriptionsController {
   @ApiResponse({ status: 402, description: 'Payment declined: the subscription stays `incomplete`, nothing shipped' })
   @ApiResponse({ status: 404, description: 'No such plan' })
   @ApiResponse({ status: 409, description: 'Already subscribed to this plan, plan inactive, or out of stock' })
-  subscribe(@CurrentActor() actor: AuthenticatedActor, @Body() body: SubscribeDto): Promise<SubscriptionResponse> {
+  subscribe(@CurrentActor() actor: AuthenticatedActor, @Body() body: SubscribeBody): Promise<SubscriptionResponse> {
     return this.subscriptions.subscribe(actor, body);
   }
 
   @Get()
   @ApiOkResponse({
-    type: SubscriptionPageResponse,
+    type: SubscriptionPage,
     description: 'Own subscriptions (admin/staff: all, filters userId, status)',
   })
-  list(
-    @CurrentActor() actor: AuthenticatedActor,
-    @Query() query: SubscriptionListQuery,
-  ): Promise<SubscriptionPageResponse> {
+  list(@CurrentActor() actor: AuthenticatedActor, @Query() query: SubscriptionListQuery): Promise<SubscriptionPage> {
     return this.subscriptions.list(actor, query);
   }
 
@@ -82,7 +79,7 @@ export class SubscriptionsController {
   cancel(
     @CurrentActor() actor: AuthenticatedActor,
     @Param('id', uuidParam) id: string,
-    @Body() body: CancelSubscriptionDto,
+    @Body() body: CancelSubscriptionBody,
   ): Promise<SubscriptionResponse> {
     return this.lifecycle.cancel(actor, id, body);
   }
@@ -94,7 +91,7 @@ export class SubscriptionsController {
   paymentMethod(
     @CurrentActor() actor: AuthenticatedActor,
     @Param('id', uuidParam) id: string,
-    @Body() body: PaymentMethodDto,
+    @Body() body: PaymentMethodBody,
   ): Promise<SubscriptionResponse> {
     return this.lifecycle.paymentMethod(actor, id, body);
   }
@@ -119,7 +116,7 @@ export class SubscriptionsController {
   pause(
     @CurrentActor() actor: AuthenticatedActor,
     @Param('id', uuidParam) id: string,
-    @Body() body: PauseSubscriptionDto,
+    @Body() body: PauseSubscriptionBody,
   ): Promise<SubscriptionResponse> {
     return this.lifecycle.pause(actor, id, body);
   }
@@ -161,19 +158,19 @@ export class SubscriptionsController {
   changePlan(
     @CurrentActor() actor: AuthenticatedActor,
     @Param('id', uuidParam) id: string,
-    @Body() body: ChangePlanDto,
+    @Body() body: ChangePlanBody,
   ): Promise<ChangePlanResponse> {
     return this.subscriptions.changePlan(actor, id, body);
   }
 
   @Get(':id/invoices')
-  @ApiOkResponse({ type: InvoicePageResponse, description: 'Newest first' })
+  @ApiOkResponse({ type: InvoicePage, description: 'Newest first' })
   @ApiResponse({ status: 404, description: 'No such subscription' })
   invoices(
     @CurrentActor() actor: AuthenticatedActor,
     @Param('id', uuidParam) id: string,
     @Query() query: PageQuery,
-  ): Promise<InvoicePageResponse> {
+  ): Promise<InvoicePage> {
     return this.subscriptions.invoicesOf(actor, id, query);
   }
 }

@@ -5,7 +5,7 @@ import { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from '../domain/subscr
 import type { Invoice, InvoiceLine, InvoiceStatus } from '../entities/invoice.entity.js';
 import type { Subscription } from '../entities/subscription.entity.js';
 
-export class SubscribeDto {
+export class SubscribeBody {
   @ApiProperty()
   @IsUUID()
   planId: string;
@@ -19,20 +19,20 @@ export class SubscribeDto {
   paymentMethod: string;
 }
 
-export class CancelSubscriptionDto {
+export class CancelSubscriptionBody {
   @ApiProperty({ description: 'true: keep it until the period ends; false: cancel now' })
   @IsBoolean()
   atPeriodEnd: boolean;
 }
 
-export class PaymentMethodDto {
+export class PaymentMethodBody {
   @ApiProperty({ example: 'pm_card_ok', description: 'Payment-method token of the gateway; later charges use it' })
   @IsString()
   @Matches(/^pm_[A-Za-z0-9_]{1,120}$/, { message: 'paymentMethod must be a payment-method token (pm_…)' })
   paymentMethod: string;
 }
 
-export class PauseSubscriptionDto {
+export class PauseSubscriptionBody {
   @ApiPropertyOptional({
     description: 'Resume by itself at this time (ISO 8601, in the future); default: until resumed',
   })
@@ -41,7 +41,7 @@ export class PauseSubscriptionDto {
   resumesAt?: string;
 }
 
-export class ChangePlanDto {
+export class ChangePlanBody {
   @ApiProperty()
   @IsUUID()
   planId: string;
@@ -59,7 +59,7 @@ export class SubscriptionListQuery extends PageQuery {
   status?: SubscriptionStatus;
 }
 
-export class RunRenewalsDto {
+export class RunRenewalsBody {
   @ApiPropertyOptional({ description: 'Renew what is due by this time (ISO 8601); default now' })
   @IsOptional()
   @IsISO8601({ strict: true })
@@ -117,12 +117,12 @@ export class ChangePlanResponse extends SubscriptionResponse {
   invoice: InvoiceResponse | null;
 }
 
-export class SubscriptionPageResponse {
+export class SubscriptionPage {
   @ApiProperty({ type: [SubscriptionResponse] }) data: SubscriptionResponse[];
   @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
 }
 
-export class InvoicePageResponse {
+export class InvoicePage {
   @ApiProperty({ type: [InvoiceResponse] }) data: InvoiceResponse[];
   @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
 }
@@ -220,3 +220,13 @@ export function mapInvoice(invoice: Invoice): InvoiceResponse {
     createdAt: invoice.createdAt.toISOString(),
   };
 }
+
+/**
+ * Old names, kept only while subscription.service.ts is being split (billing work): use the
+ * `*Body` names above; delete these once nothing imports them.
+ */
+export type SubscribeDto = SubscribeBody;
+export type CancelSubscriptionDto = CancelSubscriptionBody;
+export type ChangePlanDto = ChangePlanBody;
+export type PauseSubscriptionDto = PauseSubscriptionBody;
+export type PaymentMethodDto = PaymentMethodBody;

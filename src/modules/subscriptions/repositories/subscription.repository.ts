@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { LIVE_STATUSES, type SubscriptionStatus } from '../domain/subscription-state-machine.js';
 import { Subscription } from '../entities/subscription.entity.js';
+import { affectedRows } from '../../../infrastructure/database/sql.js';
 
 export interface SubscriptionListFilter {
   userId?: string;
@@ -113,7 +114,7 @@ export class SubscriptionRepository {
       .set({ ...changes, updatedAt: now, version: () => 'version + 1' })
       .where('id = :id AND status = :status AND version = :version', current)
       .execute();
-    return (result.affected ?? 0) === 1;
+    return affectedRows(result) === 1;
   }
 
   get manager(): EntityManager {

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { newId } from '../../../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
-import { AuditService } from '../../audit/services/audit.service.js';
+import { AuditService } from '../../audit/index.js';
 import { type PaymentIntent, PaymentIntents } from '../../payments/index.js';
 import { addHours } from '../domain/billing-period.js';
 import { periodValue, readPlanChange } from '../domain/invoice-lines.js';

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { DomainError } from '../../../common/errors/domain-error.js';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
 import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
-import { type AuditEntry, AuditService } from '../../audit/services/audit.service.js';
+import { type AuditEntry, AuditService } from '../../audit/index.js';
 import { nextPeriodEnd } from '../domain/billing-period.js';
 import { derivedId } from '../domain/derived-id.js';
 import { planInvoiceLines } from '../domain/invoice-lines.js';

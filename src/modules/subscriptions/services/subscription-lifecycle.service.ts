@@ -4,7 +4,7 @@ import { notFound } from '../../../common/errors/domain-error.js';
 import { newId } from '../../../common/ids.js';
 import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
 import type { AuthenticatedActor } from '../../../infrastructure/http/request-context.js';
-import { AuditService } from '../../audit/services/audit.service.js';
+import { AuditService } from '../../audit/index.js';
 import { addInterval } from '../domain/billing-period.js';
 import { planInvoiceLines } from '../domain/invoice-lines.js';
 import { prorate } from '../domain/proration.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
-import { REDIS_CLIENT, type RedisClient } from '../../../infrastructure/cache/redis-client.js';
-import { withTimeout } from '../../../infrastructure/cache/with-timeout.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { REDIS_CLIENT, type RedisClient } from '../../infrastructure/cache/redis-client.js';
+import { withTimeout } from '../../infrastructure/cache/with-timeout.js';
 import { type CounterStore, MemoryCounterStore, type Tally } from './counter-store.js';
 import { type Admission, type Lease, LeaseLimiter } from './lease-limiter.js';
 import { RedisCounterStore } from './redis-counter-store.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RedisClient } from '../../../infrastructure/cache/redis-client.js';
+import type { RedisClient } from '../../infrastructure/cache/redis-client.js';
 import type { CounterStore, Tally } from './counter-store.js';
 import { LEASE_DIVISOR, type Lease, MAX_LEASE } from './lease-limiter.js';
 

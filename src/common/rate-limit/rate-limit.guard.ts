@@ -1,10 +1,10 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AccessTokenService } from '../../../common/auth/access-token.service.js';
-import { DomainError } from '../../../common/errors/domain-error.js';
-import { LOGIN_RATE_LIMIT, SKIP_RATE_LIMIT } from '../../../common/rate-limit/rate-limit.decorators.js';
-import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
+import { AccessTokenService } from '../auth/access-token.service.js';
+import { DomainError } from '../errors/domain-error.js';
+import { LOGIN_RATE_LIMIT, SKIP_RATE_LIMIT } from './rate-limit.decorators.js';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { RateLimitStore } from './rate-limit.store.js';
 
 const BEARER = /^Bearer ([A-Za-z0-9_.-]+)$/;

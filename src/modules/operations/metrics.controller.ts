@@ -1,7 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { Public } from '../../common/auth/public.decorator.js';
 import { SkipRateLimit } from '../../common/rate-limit/rate-limit.decorators.js';
-import { metricsRegistry } from './metrics.js';
+import { metricsRegistry } from '../../infrastructure/metrics/metrics.js';
 
 @Public()
 @SkipRateLimit()

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { DomainError } from '../../../common/errors/domain-error.js';
-import { parseIfMatch } from './product.service.js';
+import { DomainError } from '../errors/domain-error.js';
+import { parseIfMatch } from './if-match.js';
 
 describe(parseIfMatch.name, () => {
   it.each([

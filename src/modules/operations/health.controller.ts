@@ -4,7 +4,7 @@ import { HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../../common/auth/public.decorator.js';
 import { SkipRateLimit } from '../../common/rate-limit/rate-limit.decorators.js';
-import { ReadinessIndicators } from './readiness.indicators.js';
+import { ReadinessIndicators } from '../../infrastructure/health/readiness.indicators.js';
 
 @ApiTags('health')
 @Public()
