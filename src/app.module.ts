@@ -16,6 +16,7 @@ import { InventoryModule } from './modules/inventory/index.js';
 import { OperationsModule } from './modules/operations/index.js';
 import { SubscriptionsModule } from './modules/subscriptions/index.js';
 import { PaymentsModule } from './modules/payments/index.js';
+import { WebhooksModule } from './modules/webhooks/index.js';
 import { CacheModule } from './infrastructure/cache/cache.module.js';
 import { DatabaseModule } from './infrastructure/database/database.module.js';
 import { HealthModule } from './infrastructure/health/health.module.js';
@@ -42,6 +43,7 @@ export class AppModule {
         RateLimitModule,
         JobsModule,
         AuditModule,
+        WebhooksModule,
         AuthModule,
         InventoryModule,
         PaymentsModule,

@@ -6,6 +6,7 @@ import { authSchema } from './modules/auth/index.js';
 import { inventorySchema } from './modules/inventory/index.js';
 import { paymentsSchema } from './modules/payments/index.js';
 import { subscriptionsSchema } from './modules/subscriptions/index.js';
+import { webhooksSchema } from './modules/webhooks/index.js';
 
 /**
  * Composition root of the database: every module's entities and migrations, listed explicitly
@@ -20,4 +21,5 @@ export const APP_SCHEMA = mergeSchemas([
   subscriptionsSchema,
   paymentsSchema,
   analyticsSchema,
+  webhooksSchema,
 ]);

@@ -1,9 +1,8 @@
 import { createSecretKey } from 'node:crypto';
 import { Global, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { AccessGuard } from './access.guard.js';
+import { AccessPolicy } from './access.policy.js';
 import { AccessTokenService } from './access-token.service.js';
 
 @Global()
@@ -20,7 +19,7 @@ import { AccessTokenService } from './access-token.service.js';
       },
     }),
   ],
-  providers: [AccessTokenService, { provide: APP_GUARD, useClass: AccessGuard }],
-  exports: [AccessTokenService],
+  providers: [AccessTokenService, AccessPolicy],
+  exports: [AccessTokenService, AccessPolicy],
 })
 export class AccessControlModule {}

@@ -27,6 +27,17 @@ describe('leaseSize', () => {
 });
 
 describe(LeaseLimiter.name, () => {
+  it('admitLocally decides from the lease without the shared store, and defers to it when the lease is empty', async () => {
+    const { limiters, calls } = cluster(1);
+    const limiter = limiters[0]!;
+    expect(limiter.admitLocally('k', 600)).toBeUndefined(); // no lease yet
+    expect((await limiter.admit('k', 600, 60_000)).allowed).toBe(true); // takes a lease of 12, uses one
+    expect(calls()).toBe(1);
+    for (let i = 0; i < 11; i++) expect(limiter.admitLocally('k', 600)?.allowed).toBe(true);
+    expect(limiter.admitLocally('k', 600)).toBeUndefined(); // lease used up
+    expect(calls()).toBe(1);
+  });
+
   it('is exact for a small budget spread over two instances (every request counted in the shared store)', async () => {
     const { limiters } = cluster(2);
     const allowed: boolean[] = [];

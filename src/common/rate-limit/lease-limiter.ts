@@ -78,6 +78,11 @@ export class LeaseLimiter {
     return this.fetch(key, limit, windowMs);
   }
 
+  /** Decided from this instance's lease alone, without waiting: undefined when that needs the shared store. */
+  admitLocally(key: string, limit: number): Admission | undefined {
+    return this.takeLocal(key, limit);
+  }
+
   get size(): number {
     return this.entries.size;
   }

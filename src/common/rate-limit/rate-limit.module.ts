@@ -1,15 +1,14 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
-import { RateLimitGuard } from './rate-limit.guard.js';
+import { RateLimitPolicy } from './rate-limit.policy.js';
 import { RateLimitStore } from './rate-limit.store.js';
 
 /**
- * The rate limits: a global guard over Redis-backed counters (see RateLimitGuard); the store is
- * global too, for the auth module's per-email login failures.
+ * The rate limits: a per-route policy (Fastify hooks, see RateLimitPolicy) over Redis-backed
+ * counters; the store is global too, for the auth module's per-email login failures.
  */
 @Global()
 @Module({
-  providers: [RateLimitStore, { provide: APP_GUARD, useClass: RateLimitGuard }],
-  exports: [RateLimitStore],
+  providers: [RateLimitStore, RateLimitPolicy],
+  exports: [RateLimitStore, RateLimitPolicy],
 })
 export class RateLimitModule {}

@@ -44,6 +44,11 @@ export class RateLimitStore implements CounterStore {
     return this.limiter.admit(key, limit, windowMs);
   }
 
+  /** admit() when this instance's lease decides it (most requests): synchronous, no promise. */
+  admitLocally(key: string, limit: number): Admission | undefined {
+    return this.limiter.admitLocally(key, limit);
+  }
+
   peek(key: string): Promise<Tally> {
     return this.attempt((store) => store.peek(key));
   }

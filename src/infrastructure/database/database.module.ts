@@ -7,6 +7,7 @@ import { enforceAcquireTimeout } from './acquire-timeout.js';
 import { dataSourceOptions } from './data-source-options.js';
 import type { ModuleSchema } from './module-schema.js';
 import { runMigrationsLocked } from './prepare-database.js';
+import { ReadReplicas } from './read-replicas.service.js';
 import { TransactionService } from './transaction.service.js';
 
 const STOP_POOL_METRICS = Symbol('STOP_POOL_METRICS');
@@ -26,6 +27,7 @@ export class DatabaseModule implements OnModuleDestroy {
       ],
       providers: [
         TransactionService,
+        ReadReplicas,
         {
           // Runs once the DataSource exists and before anything serves: migrate, then bound pool waits.
           provide: 'DATABASE_READY',
@@ -42,7 +44,7 @@ export class DatabaseModule implements OnModuleDestroy {
           useFactory: (dataSource: DataSource) => observePool(() => poolStats(dataSource)),
         },
       ],
-      exports: [TransactionService],
+      exports: [TransactionService, ReadReplicas],
     };
   }
 

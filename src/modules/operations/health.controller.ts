@@ -4,7 +4,11 @@ import { HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../../common/auth/public.decorator.js';
 import { SkipRateLimit } from '../../common/rate-limit/rate-limit.decorators.js';
+import { ServeDirect } from '../../infrastructure/http/direct-route.js';
 import { ReadinessIndicators } from '../../infrastructure/health/readiness.indicators.js';
+
+/** One object for every answer: its JSON and ETag are computed once (see ServeDirect). */
+const LIVE = Object.freeze({ status: 'ok' as const });
 
 @ApiTags('health')
 @Public()
@@ -18,14 +22,17 @@ export class HealthController {
 
   /** Liveness: the process can serve. No dependency is checked. */
   @Get('live')
+  @ServeDirect(() => [])
   @ApiOkResponse({ description: 'The process is alive' })
   live(): { status: 'ok' } {
-    return { status: 'ok' };
+    return LIVE;
   }
 
   /** Readiness: MySQL reachable, migrations applied, not shutting down. Redis down is degraded, not failed. */
   @Get('ready')
-  @ApiOkResponse({ description: 'Ready to serve; `details.redis.status` may be `degraded`' })
+  @ApiOkResponse({
+    description: 'Ready to serve; `details.redis.status` and `details.replicas.status` may be `degraded`',
+  })
   @ApiServiceUnavailableResponse({ description: 'Terminus body naming the failed check' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
     const [result, redis] = await Promise.all([
@@ -43,6 +50,7 @@ export class HealthController {
       this.indicators.redisStatus(),
     ]);
     void reply.header('cache-control', 'no-store');
-    return { ...result, details: { ...result.details, redis } } as HealthCheckResult;
+    const replicas = this.indicators.replicaStatus();
+    return { ...result, details: { ...result.details, redis, ...(replicas && { replicas }) } } as HealthCheckResult;
   }
 }

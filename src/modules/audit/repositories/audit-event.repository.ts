@@ -89,9 +89,9 @@ export interface StatusTransitionCount {
 export class AuditEventRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async list(filter: AuditEventFilter, limit: number): Promise<AuditEventRow[]> {
+  async list(filter: AuditEventFilter, limit: number, source: DataSource = this.dataSource): Promise<AuditEventRow[]> {
     const { sql, params } = listEventsQuery(filter, limit);
-    return this.dataSource.query(sql, params);
+    return source.query(sql, params);
   }
 
   async statusTransitions(entityType: string, minId: string, maxIdExclusive: string): Promise<StatusTransitionCount[]> {

@@ -37,6 +37,14 @@ export interface AuditedChange extends DomainEvent {
 }
 
 /**
+ * Runs inside the recording transaction, after the event's INSERT: whatever it writes commits or rolls
+ * back with the change. How another module (webhooks' transactional outbox) adds rows to every audited
+ * change's own transaction without audit knowing it; it must stay cheap, it is on every write path.
+ * (`DomainEvents` subscribers, by contrast, run after commit: too late for an outbox.)
+ */
+export type AuditListener = (manager: EntityManager, event: AuditedChange) => Promise<void>;
+
+/**
  * The one recording API for every module. `record` writes through the caller's transaction
  * (its EntityManager): the event commits or rolls back with the change it describes, at the cost
  * of one INSERT. Actor, request id and IP come from the request context; jobs record as "system".
@@ -51,6 +59,7 @@ const INSERT_EVENT = `INSERT INTO audit_events
 @Injectable()
 export class AuditService {
   private readonly recording: boolean;
+  private readonly listeners: AuditListener[] = [];
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -60,6 +69,11 @@ export class AuditService {
     // Allowed so the bench can measure the recording's cost; never silent, since it turns the trail off.
     if (!this.recording)
       new Logger(AuditService.name).warn('AUDIT_RECORDING=false: state changes are NOT audited (bench only)');
+  }
+
+  /** Registered once at module init by a module that adds work to every audited change (see AuditListener). */
+  addListener(listener: AuditListener): void {
+    this.listeners.push(listener);
   }
 
   async record(manager: EntityManager, entry: AuditEntry): Promise<void> {
@@ -96,6 +110,7 @@ export class AuditService {
         JSON.stringify(event.changes),
       ]),
     );
+    for (const event of events) for (const listener of this.listeners) await listener(manager, event);
   }
 
   private eventOf(entry: AuditEntry, context: ReturnType<typeof requestContext.current>): AuditedChange {

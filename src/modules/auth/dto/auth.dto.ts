@@ -105,3 +105,30 @@ export class SessionPage {
   @ApiProperty({ type: String, nullable: true, description: 'Always null: every live session is listed' })
   nextCursor: null;
 }
+
+export class PasswordResetRequestBody {
+  @ApiProperty({ example: 'ada@example.com' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(254)
+  email: string;
+}
+
+export class PasswordResetConfirmBody {
+  @ApiProperty({ description: 'The token from the auth.password_reset_requested event' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(256)
+  token: string;
+
+  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
+  @IsString()
+  @MinLength(PASSWORD_MIN_LENGTH, { message: PASSWORD_MESSAGE })
+  @MaxLength(PASSWORD_MAX_LENGTH, { message: PASSWORD_MESSAGE })
+  newPassword: string;
+}
+
+export class PasswordResetAccepted {
+  @ApiProperty({ example: 'If an account exists for this email, a reset link is on its way' })
+  message: string;
+}

@@ -12,6 +12,7 @@ import type { User } from '../entities/user.entity.js';
 import { UsersRepository } from '../repositories/users.repository.js';
 import { LoginAttemptsService } from './login-attempts.service.js';
 import { PasswordService } from './password.service.js';
+import { ProfileCache } from './profile-cache.service.js';
 import { SessionsService } from './sessions.service.js';
 
 export function normalizeEmail(email: string): string {
@@ -28,6 +29,7 @@ export class AuthService {
     private readonly attempts: LoginAttemptsService,
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
+    private readonly profiles: ProfileCache,
   ) {}
 
   async register(body: RegisterBody): Promise<AuthResponse> {
@@ -103,10 +105,18 @@ export class AuthService {
     return this.sessions.issue(user, sessionId, refreshToken);
   }
 
-  async me(actor: AuthenticatedActor): Promise<UserResponse> {
-    const user = await this.users.findProfile(actor.id);
-    if (!user) throw unauthorized('The account no longer exists');
-    return mapUser(user);
+  /** From the profile cache when warm (answered synchronously: no SQL, no promise), else one primary-key read. */
+  me(actor: AuthenticatedActor): UserResponse | Promise<UserResponse> {
+    return this.profiles.cached(actor.id) ?? this.loadProfile(actor.id);
+  }
+
+  private async loadProfile(userId: string): Promise<UserResponse> {
+    const profile = await this.profiles.load(userId, async () => {
+      const user = await this.users.findProfile(userId);
+      return user && mapUser(user);
+    });
+    if (!profile) throw unauthorized('The account no longer exists');
+    return profile;
   }
 
   /**
@@ -135,5 +145,6 @@ export class AuthService {
         changes: { sessionsRevoked },
       });
     });
+    await this.profiles.changed(user.id);
   }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
-import { rateLimited } from '../../../common/rate-limit/rate-limit.guard.js';
+import { rateLimited } from '../../../common/rate-limit/rate-limit.policy.js';
 import { RateLimitStore } from '../../../common/rate-limit/rate-limit.store.js';
 
 /**

@@ -6,6 +6,7 @@ import { TransactionService } from '../../../infrastructure/database/transaction
 import { AuditService } from '../../audit/index.js';
 import { canonicalRoles, mapUser, type UserListQuery, type UserPage, type UserResponse } from '../dto/user.dto.js';
 import { UsersRepository } from '../repositories/users.repository.js';
+import { ProfileCache } from './profile-cache.service.js';
 import { SessionsService } from './sessions.service.js';
 
 /** Administration of users: list, roles, sessions. Callers hold `users:manage` (the controller says so). */
@@ -16,6 +17,7 @@ export class UsersService {
     private readonly sessions: SessionsService,
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
+    private readonly profiles: ProfileCache,
   ) {}
 
   async list(query: UserListQuery): Promise<UserPage> {
@@ -28,7 +30,7 @@ export class UsersService {
   /** Replaces a user's roles; `customer` is always kept. One audit event when something changed. */
   async setRoles(userId: string, requested: Role[]): Promise<UserResponse> {
     const roles = canonicalRoles([...requested, 'customer']);
-    return this.tx.run(async (manager) => {
+    const updated = await this.tx.run(async (manager) => {
       const user = await this.users.findByIdForUpdate(manager, userId);
       if (!user) throw notFound('User');
       const before = canonicalRoles(user.roles);
@@ -42,6 +44,8 @@ export class UsersService {
       });
       return mapUser({ ...user, roles });
     });
+    await this.profiles.changed(userId);
+    return updated;
   }
 
   /** Ends every session of a user (their refresh tokens stop working). */

@@ -11,10 +11,11 @@ import {
   ApiPreconditionFailedResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { uuidParam } from '../../../common/errors/validation.js';
+import { uuidArgument, uuidParam } from '../../../common/errors/validation.js';
 import { Public } from '../../../common/auth/public.decorator.js';
 import { RequirePermission } from '../../../common/auth/require-permission.decorator.js';
 import { Idempotent } from '../../../common/idempotency/idempotency.interceptor.js';
+import { ServeDirect } from '../../../infrastructure/http/direct-route.js';
 import {
   CreateProductBody,
   ProductPage,
@@ -50,10 +51,12 @@ export class ProductsController {
 
   @Get(':id')
   @Public()
+  // Served directly (the hottest read): the id is checked by uuidArgument, uuidParam's check and 400.
+  @ServeDirect((req) => [uuidArgument((req.params as { id: string }).id)])
   @ApiOkResponse({ type: ProductResponse })
   @ApiNotModifiedResponse({ description: 'If-None-Match matched the ETag' })
   @ApiNotFoundResponse()
-  get(@Param('id', uuidParam) id: string): Promise<ProductResponse> {
+  get(@Param('id') id: string): Promise<ProductResponse> {
     return this.products.get(id);
   }
 

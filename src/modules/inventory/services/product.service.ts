@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
 import { newId } from '../../../common/ids.js';
 import { decodeCursor, type Page, pageSize, toPage } from '../../../common/pagination/pagination.js';
 import { isDuplicateKey } from '../../../infrastructure/database/mysql-errors.js';
+import { ReadReplicas } from '../../../infrastructure/database/read-replicas.service.js';
 import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
 import { AuditService, diffChanges } from '../../audit/index.js';
 import {
@@ -13,6 +15,7 @@ import {
   type UpdateProductBody,
 } from '../dto/product.dto.js';
 import { Product } from '../entities/product.entity.js';
+import { InventoryCacheTtl } from '../inventory.cache-keys.js';
 import { InventoryErrors } from '../inventory.errors.js';
 import { type ProductFields, ProductRepository } from '../repositories/product.repository.js';
 import { StockRepository } from '../repositories/stock.repository.js';
@@ -32,6 +35,7 @@ export class ProductService {
     private readonly transactions: TransactionService,
     private readonly audit: AuditService,
     private readonly catalog: CatalogCacheService,
+    private readonly replicas: ReadReplicas,
   ) {}
 
   async get(id: string): Promise<ProductResponse> {
@@ -47,24 +51,37 @@ export class ProductService {
     const limit = pageSize(query);
     const [afterId] = (decodeCursor(query.cursor, 1) ?? []) as string[];
     const key = { q: query.q ?? null, active: query.active ?? null, limit, cursor: query.cursor ?? null };
-    return this.catalog.productPage(key, async () => {
-      const filter = { limit: limit + 1, afterId, active: query.active };
-      let rows: ProductRow[];
-      if (query.q === undefined) {
-        rows = await this.products.list(filter);
-      } else {
-        // Two index-served prefix ranges, merged in id order: the first limit+1 ids of the union are
-        // among the first limit+1 of each side.
-        const [byName, bySku] = await Promise.all([
-          this.products.prefixSearch('name', query.q, filter),
-          this.products.prefixSearch('sku', query.q, filter),
-        ]);
-        const merged = new Map<string, ProductRow>();
-        for (const row of [...byName, ...bySku]) merged.set(row.id, row);
-        rows = [...merged.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, limit + 1);
-      }
-      return toPage(rows, limit, (row) => [row.id], mapProduct);
-    });
+    // A catalogue page may lag (replica, docs/scaling.md); a product by id never does (it is read from the
+    // primary: read-your-writes after a PATCH).
+    return this.catalog.productPage(
+      key,
+      () => this.replicas.read((db) => this.loadPage(query, limit, afterId, db)),
+      this.replicas.cacheTtl(InventoryCacheTtl.listMs),
+    );
+  }
+
+  private async loadPage(
+    query: ProductQuery,
+    limit: number,
+    afterId: string | undefined,
+    db: DataSource,
+  ): Promise<Page<ProductResponse>> {
+    const filter = { limit: limit + 1, afterId, active: query.active };
+    let rows: ProductRow[];
+    if (query.q === undefined) {
+      rows = await this.products.list(filter, db);
+    } else {
+      // Two index-served prefix ranges, merged in id order: the first limit+1 ids of the union are
+      // among the first limit+1 of each side.
+      const [byName, bySku] = await Promise.all([
+        this.products.prefixSearch('name', query.q, filter, db),
+        this.products.prefixSearch('sku', query.q, filter, db),
+      ]);
+      const merged = new Map<string, ProductRow>();
+      for (const row of [...byName, ...bySku]) merged.set(row.id, row);
+      rows = [...merged.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, limit + 1);
+    }
+    return toPage(rows, limit, (row) => [row.id], mapProduct);
   }
 
   async create(dto: CreateProductBody): Promise<ProductResponse> {

@@ -5,6 +5,7 @@ import { CurrentActor } from '../../../common/auth/current-actor.decorator.js';
 import { uuidParam } from '../../../common/errors/validation.js';
 import { Idempotent } from '../../../common/idempotency/idempotency.interceptor.js';
 import { PageQuery } from '../../../common/pagination/pagination.js';
+import { ServeDirect } from '../../../infrastructure/http/direct-route.js';
 import type { AuthenticatedActor } from '../../../infrastructure/http/request-context.js';
 import {
   CancelSubscriptionBody,
@@ -35,6 +36,7 @@ export class SubscriptionsController {
 
   /** Declared before `:id` (a static route wins in Fastify anyway). */
   @Get('me/entitlements')
+  @ServeDirect((req) => [req.context.actor])
   @ApiOkResponse({ type: EntitlementsResponse })
   entitlementsOfCaller(@CurrentActor() actor: AuthenticatedActor): Promise<EntitlementsResponse> {
     return this.entitlements.forUser(actor.id);
