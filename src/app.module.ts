@@ -15,7 +15,9 @@ import { AuthModule } from './modules/auth/index.js';
 import { InventoryModule } from './modules/inventory/index.js';
 import { OperationsModule } from './modules/operations/index.js';
 import { SubscriptionsModule } from './modules/subscriptions/index.js';
+import { OrdersModule } from './modules/orders/index.js';
 import { PaymentsModule } from './modules/payments/index.js';
+import { RecommendationsModule } from './modules/recommendations/index.js';
 import { WebhooksModule } from './modules/webhooks/index.js';
 import { CacheModule } from './infrastructure/cache/cache.module.js';
 import { DatabaseModule } from './infrastructure/database/database.module.js';
@@ -49,6 +51,8 @@ export class AppModule {
         PaymentsModule,
         SubscriptionsModule,
         AnalyticsModule,
+        RecommendationsModule,
+        OrdersModule,
         ...extraImports,
       ],
       providers: [

@@ -4,7 +4,9 @@ import { analyticsSchema } from './modules/analytics/index.js';
 import { auditSchema } from './modules/audit/index.js';
 import { authSchema } from './modules/auth/index.js';
 import { inventorySchema } from './modules/inventory/index.js';
+import { ordersSchema } from './modules/orders/index.js';
 import { paymentsSchema } from './modules/payments/index.js';
+import { recommendationsSchema } from './modules/recommendations/index.js';
 import { subscriptionsSchema } from './modules/subscriptions/index.js';
 import { webhooksSchema } from './modules/webhooks/index.js';
 
@@ -21,5 +23,7 @@ export const APP_SCHEMA = mergeSchemas([
   subscriptionsSchema,
   paymentsSchema,
   analyticsSchema,
+  ordersSchema,
+  recommendationsSchema,
   webhooksSchema,
 ]);

@@ -108,6 +108,14 @@ export interface AppConfig {
     /** An intent pending longer than this is presumed interrupted and reconciled (PAYMENT_RECONCILE_AFTER_SECONDS). */
     readonly reconcileAfterSeconds: number;
   };
+  readonly inventory: {
+    /** Customers only (staff and admin are not limited): units of one product per reservation (RESERVATION_MAX_QUANTITY). */
+    readonly reservationMaxQuantity: number;
+    /** Customers only: pending reservations at once (RESERVATION_MAX_PENDING); beyond → 409 reservation_limit. */
+    readonly reservationMaxPending: number;
+    /** Customers only: longest `ttlSeconds` of a reservation (RESERVATION_MAX_TTL_SECONDS). */
+    readonly reservationMaxTtlSeconds: number;
+  };
   readonly audit: {
     /**
      * BENCH-ONLY (AUDIT_RECORDING): false turns `AuditService.record()` into a no-op so benchmarks can
@@ -415,6 +423,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     payments: {
       reconcileIntervalMs: read.int('PAYMENT_RECONCILE_INTERVAL_MS', 30_000, 1_000, 86_400_000),
       reconcileAfterSeconds: read.int('PAYMENT_RECONCILE_AFTER_SECONDS', 60, 0, 86_400),
+    },
+    inventory: {
+      reservationMaxQuantity: read.int('RESERVATION_MAX_QUANTITY', 10, 1, 1_000_000),
+      reservationMaxPending: read.int('RESERVATION_MAX_PENDING', 5, 1, 100_000),
+      reservationMaxTtlSeconds: read.int('RESERVATION_MAX_TTL_SECONDS', 1_800, 1, 86_400),
     },
     audit: {
       recording: read.bool('AUDIT_RECORDING', true),

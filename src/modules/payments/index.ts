@@ -52,4 +52,4 @@ export {
   type RefundResult,
 } from './gateway/payment-gateway.js';
 export { SIMULATED_CARDS, SimulatedPaymentGateway } from './gateway/simulated-payment-gateway.js';
-export { PAYMENTS_ENTITIES, PAYMENTS_MIGRATIONS, paymentsSchema } from './payments.schema.js';
+export { paymentsSchema } from './payments.schema.js';
