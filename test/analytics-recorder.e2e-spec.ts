@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TransactionService } from '../src/infrastructure/database/transaction.service.js';
 import { type MrrMovementInput, MrrMovementRecorder } from '../src/modules/analytics/index.js';
 import { MrrMovements1796172968861 } from '../migrations/1796172968861-MrrMovements.js';
+import { MrrDailyTotals1796174889059 } from '../migrations/1796174889059-MrrDailyTotals.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const movement = (overrides: Partial<MrrMovementInput> = {}): MrrMovementInput => ({
@@ -88,10 +89,50 @@ describe('analytics: the MRR movement recorder', () => {
     ).rejects.toThrow(/non-negative integer/);
   });
 
+  it('the daily totals equal the ledger, also under concurrent writers of the same day', async () => {
+    await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        transactions.run((manager) =>
+          recorder.recordMany(manager, [
+            movement({
+              subscriptionId: `00000000-0000-7000-8000-0000000002${String(i).padStart(2, '0')}`,
+              amountCents: 100 + i,
+            }),
+            movement({
+              kind: i % 2 ? 'churn' : 'expansion',
+              amountCents: 7,
+              occurredAt: new Date('2026-03-02T23:59:59.999Z'),
+            }),
+          ]),
+        ),
+      ),
+    );
+    const fromLedger = await t.dataSource.query(
+      `SELECT currency, DATE_FORMAT(occurred_at, '%Y-%m-%d') AS day, kind, SUM(amount_cents) AS cents, COUNT(*) AS n
+         FROM mrr_movements GROUP BY currency, day, kind ORDER BY currency, day, kind`,
+    );
+    const fromTotals = await t.dataSource.query(
+      `SELECT currency, DATE_FORMAT(day, '%Y-%m-%d') AS day, kind, SUM(amount_cents) AS cents, SUM(movements) AS n
+         FROM mrr_daily_totals GROUP BY currency, day, kind ORDER BY currency, day, kind`,
+    );
+    type Row = { currency: string; day: string; kind: string; cents: string; n: string };
+    const normal = (rows: Row[]) => rows.map((row) => ({ ...row, cents: Number(row.cents), n: Number(row.n) }));
+    expect(normal(fromTotals)).toEqual(normal(fromLedger));
+    expect(normal(fromLedger)).toContainEqual({
+      currency: 'USD',
+      day: '2026-03-01',
+      kind: 'new',
+      cents: 1000 + 24 * 100 + (23 * 24) / 2,
+      n: 25,
+    });
+  });
+
   it('the migration backfills `new` movements for subscriptions already in MRR (yearly / 12, rounded)', async () => {
     const runner = t.dataSource.createQueryRunner();
     try {
       const migration = new MrrMovements1796172968861();
+      const totals = new MrrDailyTotals1796174889059();
+      await totals.down(runner);
       await migration.down(runner);
       await runner.query(
         `INSERT INTO plans (id, code, name, price_cents, currency, billing_interval, trial_days, features, items, active, version, created_at, updated_at)
@@ -114,6 +155,13 @@ describe('analytics: the MRR movement recorder', () => {
          ].join(', ')}`,
       );
       await migration.up(runner);
+      await totals.up(runner);
+      expect(
+        await runner.query('SELECT day, kind, amount_cents, movements FROM mrr_daily_totals ORDER BY day'),
+      ).toEqual([
+        { day: new Date('2026-02-01T00:00:00Z'), kind: 'new', amount_cents: 1000, movements: 1 },
+        { day: new Date('2026-02-02T00:00:00Z'), kind: 'new', amount_cents: 833, movements: 1 },
+      ]);
       const backfilled = await t.dataSource.query<MovementRow[]>(
         'SELECT subscription_id, kind, amount_cents, currency, occurred_at FROM mrr_movements ORDER BY subscription_id',
       );

@@ -121,9 +121,12 @@ describe('loadConfig', () => {
       renewalBatchSize: 200,
       dunningRetryHours: [24, 72, 168],
       cacheTtlMs: 300_000,
+      defaultCurrency: 'USD',
       testClock: false,
       defaultCurrency: 'USD',
     });
+    expect(loadConfig({ BILLING_DEFAULT_CURRENCY: 'EUR' }).billing.defaultCurrency).toBe('EUR');
+    expect(() => loadConfig({ BILLING_DEFAULT_CURRENCY: 'euro' })).toThrow(/BILLING_DEFAULT_CURRENCY/);
     expect(loadConfig({ DUNNING_RETRY_HOURS: '1, 2,48' }).billing.dunningRetryHours).toEqual([1, 2, 48]);
     expect(loadConfig({ BILLING_TEST_CLOCK: 'true' }).billing.testClock).toBe(true);
     expect(loadConfig({}).payments).toEqual({ reconcileIntervalMs: 30_000, reconcileAfterSeconds: 60 });

@@ -2,6 +2,7 @@
 export { AuditModule } from './audit.module.js';
 export { auditSchema } from './audit.schema.js';
 export { AuditService, type AuditEntry, type AuditedChange, type AuditListener } from './services/audit.service.js';
+export { AuditQueryService } from './services/audit-query.service.js';
 export { diffChanges } from './services/redact.js';
 export { AuditQueryService } from './services/audit-query.service.js';
 export type { StatusTransitionCount } from './repositories/audit-event.repository.js';

@@ -1,4 +1,4 @@
-import { badRequest } from '../../../common/errors/domain-error.js';
+import { AnalyticsErrors } from '../analytics.errors.js';
 import { bucketCount, MAX_BUCKETS, type MetricInterval } from '../domain/metric-buckets.js';
 import type { MetricPeriodQuery } from '../dto/billing-metrics.dto.js';
 
@@ -8,8 +8,7 @@ export interface MetricRange {
   currency: string;
 }
 
-const invalid = (field: string, message: string) =>
-  badRequest('validation_failed', 'The request is invalid', [{ field, message }]);
+const invalid = AnalyticsErrors.invalidRange;
 
 /** The validated range of a metric query: `from` ≤ `to`, and at most MAX_BUCKETS buckets of `interval`. */
 export function metricRange(

@@ -228,3 +228,5 @@ export function mapInvoice(invoice: Invoice): InvoiceResponse {
 export type SubscribeDto = SubscribeBody;
 export type CancelSubscriptionDto = CancelSubscriptionBody;
 export type ChangePlanDto = ChangePlanBody;
+export type PauseSubscriptionDto = PauseSubscriptionBody;
+export type PaymentMethodDto = PaymentMethodBody;
