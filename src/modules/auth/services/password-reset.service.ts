@@ -10,6 +10,7 @@ import { PasswordResetsRepository } from '../repositories/password-resets.reposi
 import { UsersRepository } from '../repositories/users.repository.js';
 import { normalizeEmail } from './auth.service.js';
 import { PasswordService } from './password.service.js';
+import { ProfileCache } from './profile-cache.service.js';
 import { SessionsService } from './sessions.service.js';
 
 export const PASSWORD_RESET_REQUESTED = 'auth.password_reset_requested';
@@ -33,6 +34,7 @@ export class PasswordResetService implements BeforeApplicationShutdown {
     private readonly outbox: OutboxService,
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
+    private readonly profiles: ProfileCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -52,7 +54,7 @@ export class PasswordResetService implements BeforeApplicationShutdown {
     if (!(await this.resets.isUsable(tokenHash, new Date()))) throw AuthErrors.invalidResetToken();
     // Hash before the transaction: it may run twice (deadlock retry) and must stay short.
     const passwordHash = await this.passwords.hash(body.newPassword);
-    await this.tx.run(async (manager) => {
+    const userId = await this.tx.run(async (manager) => {
       const now = new Date();
       const userId = await this.resets.lockUsable(manager, tokenHash, now);
       if (userId === undefined) throw AuthErrors.invalidResetToken();
@@ -67,7 +69,10 @@ export class PasswordResetService implements BeforeApplicationShutdown {
         actorId: userId,
         changes: { sessionsRevoked },
       });
+      return userId;
     });
+    // Like a password change: the cached profile (GET /auth/me) is dropped on every instance.
+    await this.profiles.changed(userId);
   }
 
   /** Lets requests answered but not yet processed finish before the pool closes. */
