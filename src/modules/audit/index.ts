@@ -4,5 +4,4 @@ export { auditSchema } from './audit.schema.js';
 export { AuditService, type AuditEntry, type AuditedChange, type AuditListener } from './services/audit.service.js';
 export { AuditQueryService } from './services/audit-query.service.js';
 export { diffChanges } from './services/redact.js';
-export { AuditQueryService } from './services/audit-query.service.js';
 export type { StatusTransitionCount } from './repositories/audit-event.repository.js';
