@@ -6,6 +6,12 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from './config/app-config.js';
 import { AppModule, type ModuleImport } from './app.module.js';
+import {
+  frameworkErrorHandler,
+  registerCacheControl,
+  registerIdParamCheck,
+  registerJsonParser,
+} from './infrastructure/http/edge-errors.js';
 import { registerHttpHooks, requestIdFor } from './infrastructure/http/http-hooks.js';
 import { staticHeadersOf } from './infrastructure/http/static-headers.js';
 import { createRootLogger, PinoNestLogger } from './infrastructure/logging/logger.js';
@@ -22,22 +28,6 @@ export async function createApp(
   rootLogger: Pino = createRootLogger(config),
   extraImports: ModuleImport[] = [],
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({
-    bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: config.trustProxy,
-    genReqId: requestIdFor,
-    // In-flight requests finish on close; idle keep-alive sockets are closed so shutdown is prompt.
-    forceCloseConnections: 'idle',
-    return503OnClosing: true,
-  });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, extraImports), adapter, {
-    logger: new PinoNestLogger(rootLogger),
-    abortOnError: false,
-  });
-
-  const fastify = app.getHttpAdapter().getInstance();
-  registerHttpHooks(fastify, rootLogger, config.exposeQueryCount);
-
   // Security headers from helmet, computed once. (@fastify/helmet rebuilds the helmet middleware, CSP
   // parsing included, on every request, and adds an async hook: measured at well over half of the
   // cost of GET /health/live, see bench/README.md.) With these options every header is static, so
@@ -60,10 +50,31 @@ export async function createApp(
   const securityHeaderValues = Object.fromEntries(
     securityHeaders.map(([name, value]) => [name.toLowerCase(), typeof value === 'number' ? value : String(value)]),
   );
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: config.trustProxy,
+    genReqId: requestIdFor,
+    // In-flight requests finish on close; idle keep-alive sockets are closed so shutdown is prompt.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    // URLs Fastify cannot route (over-long or malformed path parameters) answer problem+json too.
+    frameworkErrors: frameworkErrorHandler(securityHeaderValues),
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, extraImports), adapter, {
+    logger: new PinoNestLogger(rootLogger),
+    abortOnError: false,
+  });
+
+  const fastify = app.getHttpAdapter().getInstance();
+  registerHttpHooks(fastify, rootLogger, config.exposeQueryCount);
+
   fastify.addHook('onRequest', (_req, reply, done) => {
     void reply.headers(securityHeaderValues);
     done();
   });
+  registerIdParamCheck(fastify);
+  registerJsonParser(app, BODY_LIMIT_BYTES);
+  registerCacheControl(fastify);
   // Same SHA-1/base64 tags as the plugin's default, through the one-shot crypto.hash (no Hash object per response).
   await app.register(etag, { weak: true, hashFn: (payload) => hash('sha1', payload, 'base64') });
   // No allowed origin: no CORS plugin at all (with `origin: false` it only ran a no-op hook per

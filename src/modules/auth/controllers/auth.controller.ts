@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -38,6 +38,7 @@ export class AuthController {
   ) {}
 
   @Post('register')
+  @Header('Cache-Control', 'no-store') // the body carries tokens
   @Public()
   @LoginRateLimit()
   @ApiOperation({ summary: 'Create an account (role customer) and log it in' })
@@ -49,6 +50,7 @@ export class AuthController {
   }
 
   @Post('login')
+  @Header('Cache-Control', 'no-store') // the body carries tokens
   @Public()
   @LoginRateLimit()
   @HttpCode(200)
@@ -61,6 +63,7 @@ export class AuthController {
   }
 
   @Post('refresh')
+  @Header('Cache-Control', 'no-store') // the body carries tokens
   @Public()
   @HttpCode(200)
   @ApiOperation({
