@@ -5,6 +5,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { AccessGuard } from './access.guard.js';
 import { AccessTokenService } from './access-token.service.js';
+import { TokenRevocations } from './token-revocations.js';
 
 @Global()
 @Module({
@@ -20,7 +21,7 @@ import { AccessTokenService } from './access-token.service.js';
       },
     }),
   ],
-  providers: [AccessTokenService, { provide: APP_GUARD, useClass: AccessGuard }],
-  exports: [AccessTokenService],
+  providers: [AccessTokenService, TokenRevocations, { provide: APP_GUARD, useClass: AccessGuard }],
+  exports: [AccessTokenService, TokenRevocations],
 })
 export class AccessControlModule {}

@@ -16,6 +16,7 @@ import { Reservation } from '../../modules/inventory/entities/reservation.entity
 import { StockLevel } from '../../modules/inventory/entities/stock-level.entity.js';
 import { StockMovement } from '../../modules/inventory/entities/stock-movement.entity.js';
 import { Subscriptions1764320400000 } from '../../../migrations/1764320400000-Subscriptions.js';
+import { AuthHardening1796173454665 } from '../../../migrations/1796173454665-AuthHardening.js';
 import { Invoice } from '../../modules/subscriptions/entities/invoice.entity.js';
 import { PaymentAttempt } from '../../modules/subscriptions/entities/payment-attempt.entity.js';
 import { Plan } from '../../modules/subscriptions/entities/plan.entity.js';
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   AuditChain1764320200000,
   Inventory1764320300000,
   Subscriptions1764320400000,
+  AuthHardening1796173454665,
 ];

@@ -5,6 +5,8 @@ export interface AuthenticatedActor {
   readonly roles: readonly string[];
   /** The refresh-token family (session) the access token was issued for. */
   readonly sessionId?: string;
+  /** When the access token was issued (epoch ms): tokens older than a revocation are refused. */
+  readonly issuedAtMs?: number;
 }
 
 /** What is known about the request being served; jobs run with no context (actor "system"). */

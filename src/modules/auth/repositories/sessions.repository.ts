@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
+import type { RevocationState } from '../../../common/auth/token-revocations.js';
+import { leanQuery } from '../../../infrastructure/database/lean-query.js';
 import { AuthSession } from '../entities/auth-session.entity.js';
 import { RefreshToken } from '../entities/refresh-token.entity.js';
 
@@ -65,6 +67,26 @@ export class SessionsRepository {
       { revokedAt: now, revokeReason: reason },
     );
     return result.affected ?? 0;
+  }
+
+  /**
+   * What access-token checks need about a user, in one round trip: when their tokens were last
+   * invalidated, and their sessions revoked since `revokedSince` (older ones have no live access token).
+   */
+  async revocationState(userId: string, revokedSince: Date): Promise<RevocationState> {
+    const rows = await leanQuery<{ tokens_valid_after: Date | null; revoked_session: string | null }>(
+      this.dataSource,
+      `SELECT u.tokens_valid_after, s.id AS revoked_session FROM users u
+       LEFT JOIN auth_sessions s ON s.user_id = u.id AND s.revoked_at >= ?
+       WHERE u.id = ?`,
+      [revokedSince, userId],
+    );
+    if (rows.length === 0) return { exists: false, validAfterMs: 0, revokedSessions: new Set() };
+    return {
+      exists: true,
+      validAfterMs: rows[0].tokens_valid_after?.getTime() ?? 0,
+      revokedSessions: new Set(rows.flatMap((row) => (row.revoked_session ? [row.revoked_session] : []))),
+    };
   }
 
   /** A user's unrevoked, unexpired, not idle sessions, newest first (at most `limit`). */

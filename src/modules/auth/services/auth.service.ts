@@ -124,10 +124,8 @@ export class AuthService {
     }
     await this.attempts.clear(subject);
     const passwordHash = await this.passwords.hash(body.newPassword);
-    await this.tx.run(async (manager) => {
-      const now = new Date();
-      await this.users.updatePassword(manager, user.id, passwordHash, now);
-      const sessionsRevoked = await this.sessions.revokeAll(manager, user.id, 'password_change', now);
+    await this.sessions.revokeAllSessionsOfUser(user.id, 'password_change', async (manager, sessionsRevoked) => {
+      await this.users.updatePassword(manager, user.id, passwordHash, new Date());
       await this.audit.record(manager, {
         action: 'auth.password_change',
         entityType: 'user',
