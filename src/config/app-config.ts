@@ -64,6 +64,10 @@ export interface AppConfig {
      * from the event loop.
      */
     readonly argon2MaxConcurrent: number;
+    /** Password hashes allowed to wait for a slot (ARGON2_MAX_QUEUE); one more is answered 503. */
+    readonly argon2MaxQueue: number;
+    /** Longest wait for a hashing slot (ARGON2_QUEUE_TIMEOUT_MS) before 503. */
+    readonly argon2QueueTimeoutMs: number;
   };
   readonly rateLimit: {
     readonly perMinute: number;
@@ -276,6 +280,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       argon2TimeCost: read.int('ARGON2_TIME_COST', 2, 1, 20),
       argon2Parallelism: read.int('ARGON2_PARALLELISM', 1, 1, 16),
       argon2MaxConcurrent: read.int('ARGON2_MAX_CONCURRENT', Math.max(1, availableParallelism() - 1), 1, 64),
+      argon2MaxQueue: read.int('ARGON2_MAX_QUEUE', 64, 0, 100_000),
+      argon2QueueTimeoutMs: read.int('ARGON2_QUEUE_TIMEOUT_MS', 10_000, 10, 600_000),
     },
     rateLimit: {
       perMinute: read.int('RATE_LIMIT_PER_MINUTE', 600, 1, 10_000_000),

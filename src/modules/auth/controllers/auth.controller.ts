@@ -95,6 +95,7 @@ export class AuthController {
 
   @Post('password')
   @Authenticated()
+  @LoginRateLimit()
   @HttpCode(204)
   @ApiOperation({ summary: 'Change the password; every session (refresh token) of the user is revoked' })
   @ApiNoContentResponse({ description: 'Changed' })
