@@ -19,6 +19,14 @@ import { setupSwagger } from './swagger.js';
 
 export const BODY_LIMIT_BYTES = 1_048_576;
 
+/** TRUST_PROXY as Fastify takes it: a hop count n trusts the n nearest hops (what Fastify does with a number). */
+function fastifyTrustProxy(
+  trust: AppConfig['trustProxy'],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return Array.isArray(trust) ? [...(trust as string[])] : (trust as boolean);
+}
+
 /**
  * Builds the whole HTTP application from a config: used by main.ts and by every e2e test,
  * so tests exercise exactly the pipeline production runs.
@@ -52,7 +60,7 @@ export async function createApp(
   );
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: config.trustProxy,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     genReqId: requestIdFor,
     // In-flight requests finish on close; idle keep-alive sockets are closed so shutdown is prompt.
     forceCloseConnections: 'idle',

@@ -111,3 +111,35 @@ describe('bounded password hashing queue (issue 12 item 4)', () => {
     await login(t, `nobody-after-${randomBytes(4).toString('hex')}@example.com`).expect(401);
   });
 });
+
+describe('client IP behind proxies (issue 12 item 5)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp('auth_client_ip', { env: { TRUST_PROXY: '1', LOGIN_PER_IP_PER_MINUTE: '3' } });
+  });
+  afterAll(() => t.close());
+
+  it('TRUST_PROXY=1 believes only the hop our proxy added, not the client-chosen left-most entry', async () => {
+    const res = await t
+      .http()
+      .post(`${AUTH}/register`)
+      .set('x-forwarded-for', '6.6.6.6, 10.1.2.3')
+      .send({ email: `ip-${randomBytes(4).toString('hex')}@example.com`, password: PASSWORD })
+      .expect(201);
+    const sessions = await t
+      .http()
+      .get(`${AUTH}/sessions`)
+      .set({ authorization: `Bearer ${res.body.accessToken}` })
+      .set('x-forwarded-for', '10.1.2.3')
+      .expect(200);
+    expect(sessions.body.data.map((session: { ip: string }) => session.ip)).toEqual(['10.1.2.3']);
+  });
+
+  it('IPv6 clients share one login budget per /64', async () => {
+    const attempt = (ip: string) =>
+      login(t, `nobody-${randomBytes(4).toString('hex')}@example.com`).set('x-forwarded-for', ip);
+    for (const ip of ['2001:db8:1:2::1', '2001:db8:1:2::2', '2001:db8:1:2:ffff::3']) await attempt(ip).expect(401);
+    await attempt('2001:db8:1:2::4').expect(429);
+    await attempt('2001:db8:1:3::1').expect(401);
+  });
+});

@@ -88,3 +88,25 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ARGON2_MAX_CONCURRENT: '0' })).toThrow(/ARGON2_MAX_CONCURRENT/);
   });
 });
+
+describe('TRUST_PROXY', () => {
+  const trust = (value?: string) => loadConfig(value === undefined ? {} : { TRUST_PROXY: value }).trustProxy;
+
+  it('is off by default and for 0/false; the old true means one hop, never every hop', () => {
+    expect(trust()).toBe(false);
+    expect(trust('0')).toBe(false);
+    expect(trust('false')).toBe(false);
+    expect(trust('true')).toBe(1);
+  });
+
+  it('takes a hop count or a list of trusted proxy addresses and CIDRs', () => {
+    expect(trust('2')).toBe(2);
+    expect(trust('10.0.0.0/8, 192.168.1.10,fd00::/8')).toEqual(['10.0.0.0/8', '192.168.1.10', 'fd00::/8']);
+  });
+
+  it('refuses anything else, naming the variable', () => {
+    for (const bad of ['10.0.0.0/33', 'proxy.internal', '1.2.3.4/8/1', '99']) {
+      expect(() => trust(bad)).toThrow(/TRUST_PROXY/);
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../common/password-policy.js';
 
@@ -10,8 +11,11 @@ export interface AppConfig {
   readonly env: 'production' | 'development' | 'test';
   readonly port: number;
   readonly host: string;
-  /** Behind a load balancer: take the client IP from X-Forwarded-For (rate limits, audit). */
-  readonly trustProxy: boolean;
+  /**
+   * Which X-Forwarded-For hops to believe for the client IP (rate limits, audit, sessions): false (none),
+   * a hop count, or the addresses/CIDRs of the trusted proxies (TRUST_PROXY). Fastify's `trustProxy`.
+   */
+  readonly trustProxy: boolean | number | readonly string[];
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly corsOrigins: readonly string[];
   readonly shutdownGraceMs: number;
@@ -174,6 +178,36 @@ class EnvReader {
   }
 }
 
+/**
+ * TRUST_PROXY: `0`/`false` (default) ignores X-Forwarded-For; a hop count `n` trusts the n proxies
+ * nearest to the service; a comma-separated list of addresses/CIDRs trusts exactly those. The old
+ * `true` means one hop (a load balancer in front): trusting every hop would let a client choose its
+ * own IP with the left-most X-Forwarded-For entry.
+ */
+export function parseTrustProxy(raw: string | undefined): boolean | number | string[] {
+  const value = raw?.trim() ?? '';
+  if (value === '' || ['0', 'false', 'no', 'off'].includes(value.toLowerCase())) return false;
+  if (['true', 'yes', 'on'].includes(value.toLowerCase())) return 1;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > 32) throw new ConfigError(`TRUST_PROXY hop count must be at most 32, got "${raw}"`);
+    return hops;
+  }
+  const entries = value.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split('/');
+    const family = isIP(address);
+    const maxBits = family === 6 ? 128 : 32;
+    const validBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= maxBits);
+    if (family === 0 || !validBits || extra !== undefined) {
+      throw new ConfigError(
+        `TRUST_PROXY must be a hop count or comma-separated proxy addresses/CIDRs, got "${entry}" in "${raw}"`,
+      );
+    }
+  }
+  return entries;
+}
+
 function parseDatabaseUrl(url: string) {
   let parsed: URL;
   try {
@@ -241,7 +275,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     env: nodeEnv,
     port: read.int('PORT', 3000, 0, 65535),
     host: read.string('HOST', '0.0.0.0'),
-    trustProxy: read.bool('TRUST_PROXY', false),
+    trustProxy: parseTrustProxy(read.optional('TRUST_PROXY')),
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     corsOrigins: (read.optional('CORS_ORIGINS') ?? '')
       .split(',')

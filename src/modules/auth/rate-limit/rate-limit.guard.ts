@@ -5,6 +5,7 @@ import { AccessTokenService } from '../../../common/auth/access-token.service.js
 import { DomainError } from '../../../common/errors/domain-error.js';
 import { LOGIN_RATE_LIMIT, SKIP_RATE_LIMIT } from '../../../common/rate-limit/rate-limit.decorators.js';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
+import { clientAddressKey } from './client-address.js';
 import { RateLimitStore } from './rate-limit.store.js';
 
 const BEARER = /^Bearer ([A-Za-z0-9_.-]+)$/;
@@ -51,7 +52,7 @@ export class RateLimitGuard implements CanActivate {
     if (!client.allowed) throw rateLimited(client.ttlMs / 1000);
 
     if (this.reflector.getAllAndOverride<boolean | undefined>(LOGIN_RATE_LIMIT, targets)) {
-      const ip = await this.store.add(`login:ip:${req.ip}`, MINUTE_MS);
+      const ip = await this.store.add(`login:ip:${clientAddressKey(req.ip)}`, MINUTE_MS);
       if (ip.count > this.config.rateLimit.loginPerIpPerMinute) {
         throw rateLimited(ip.ttlMs / 1000, 'Too many login attempts from this address, slow down');
       }
@@ -61,7 +62,7 @@ export class RateLimitGuard implements CanActivate {
 
   private clientOf(req: FastifyRequest): string {
     const actorId = req.context?.actor?.id ?? this.bearerSubject(req);
-    return actorId ? `user:${actorId}` : `ip:${req.ip}`;
+    return actorId ? `user:${actorId}` : `ip:${clientAddressKey(req.ip)}`;
   }
 
   /** When this guard runs before the access guard: the verified token's subject. */
