@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { pino } from 'pino';
 import { PasswordService } from '../src/modules/auth/services/password.service.js';
 import { login, PASSWORD, register } from './support/auth-flows.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -141,5 +142,28 @@ describe('client IP behind proxies (issue 12 item 5)', () => {
     for (const ip of ['2001:db8:1:2::1', '2001:db8:1:2::2', '2001:db8:1:2:ffff::3']) await attempt(ip).expect(401);
     await attempt('2001:db8:1:2::4').expect(429);
     await attempt('2001:db8:1:3::1').expect(401);
+  });
+});
+
+describe('admin bootstrap over an existing non-admin user (issue 12 item 8)', () => {
+  it('logs a clear warning and changes nothing', async () => {
+    const first = await startTestApp('auth_bootstrap_warn');
+    const lines: string[] = [];
+    try {
+      const user = await register(first);
+      const second = await startTestApp('auth_bootstrap_warn', {
+        reuseDatabase: true,
+        env: { ADMIN_EMAIL: user.email.toUpperCase(), ADMIN_PASSWORD: 'bootstrap-password-1' },
+        logger: pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) }),
+      });
+      await second.close();
+      const warning = lines.map((line) => JSON.parse(line) as { msg: string }).find((l) => /ADMIN_EMAIL/.test(l.msg));
+      expect(warning?.msg).toMatch(/without the admin role/);
+      await login(first, user.email).expect(200);
+      const rows = await first.dataSource.query('SELECT roles FROM users WHERE id = ?', [user.id]);
+      expect(rows[0].roles).toBe('customer');
+    } finally {
+      await first.close();
+    }
   });
 });

@@ -110,3 +110,18 @@ describe('TRUST_PROXY', () => {
     }
   });
 });
+
+describe('AUDIT_RECORDING', () => {
+  const production = {
+    NODE_ENV: 'production',
+    DATABASE_URL: 'mysql://u:p@db:3306/m',
+    REDIS_URL: 'redis://r:6379',
+    JWT_SECRET: 'x'.repeat(32),
+  };
+
+  it('cannot be switched off in production (bench builds say BENCH_MODE=true)', () => {
+    expect(() => loadConfig({ ...production, AUDIT_RECORDING: 'false' })).toThrow(/AUDIT_RECORDING/);
+    expect(loadConfig({ ...production, AUDIT_RECORDING: 'false', BENCH_MODE: 'true' }).audit.recording).toBe(false);
+    expect(loadConfig({ AUDIT_RECORDING: 'false' }).audit.recording).toBe(false);
+  });
+});

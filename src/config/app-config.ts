@@ -271,6 +271,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     );
   }
 
+  const auditRecording = read.bool('AUDIT_RECORDING', true);
+  // The bench compares audited with unaudited writes on production builds; nobody else may turn the trail off.
+  if (production && !auditRecording && !read.bool('BENCH_MODE', false)) {
+    throw new ConfigError('AUDIT_RECORDING=false is refused when NODE_ENV=production (bench only: BENCH_MODE=true)');
+  }
+
   return {
     env: nodeEnv,
     port: read.int('PORT', 3000, 0, 65535),
@@ -333,7 +339,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       cacheTtlMs: read.int('ENTITLEMENTS_CACHE_TTL_MS', 300_000, 1_000, 86_400_000),
     },
     audit: {
-      recording: read.bool('AUDIT_RECORDING', true),
+      recording: auditRecording,
       sealIntervalMs: read.int('AUDIT_SEAL_INTERVAL_MS', 1_000, 50, 3_600_000),
       sealLookbackSeconds: read.int('AUDIT_SEAL_LOOKBACK_SECONDS', 900, 1, 7 * 86_400),
       batchSize: read.int('AUDIT_BATCH_SIZE', 1_000, 10, 10_000),
