@@ -13,7 +13,9 @@ export class AuthHardening1796173454665 implements MigrationInterface {
       'ALTER TABLE `users` MODIFY `email` varchar(254) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL',
     );
     await queryRunner.query('ALTER TABLE `users` ADD `tokens_valid_after` datetime(3) NULL');
-    await queryRunner.query('CREATE INDEX `idx_auth_sessions_user_revoked` ON `auth_sessions` (`user_id`, `revoked_at`)');
+    await queryRunner.query(
+      'CREATE INDEX `idx_auth_sessions_user_revoked` ON `auth_sessions` (`user_id`, `revoked_at`)',
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

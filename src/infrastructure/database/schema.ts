@@ -17,6 +17,7 @@ import { StockLevel } from '../../modules/inventory/entities/stock-level.entity.
 import { StockMovement } from '../../modules/inventory/entities/stock-movement.entity.js';
 import { Subscriptions1764320400000 } from '../../../migrations/1764320400000-Subscriptions.js';
 import { AuthHardening1796173454665 } from '../../../migrations/1796173454665-AuthHardening.js';
+import { IdempotencyLease1796174933406 } from '../../../migrations/1796174933406-IdempotencyLease.js';
 import { Invoice } from '../../modules/subscriptions/entities/invoice.entity.js';
 import { PaymentAttempt } from '../../modules/subscriptions/entities/payment-attempt.entity.js';
 import { Plan } from '../../modules/subscriptions/entities/plan.entity.js';
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   Inventory1764320300000,
   Subscriptions1764320400000,
   AuthHardening1796173454665,
+  IdempotencyLease1796174933406,
 ];

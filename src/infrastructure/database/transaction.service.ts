@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { requestContext } from '../http/request-context.js';
 import { isDeadlock } from './mysql-errors.js';
 
 /**
@@ -19,9 +20,18 @@ export class TransactionService {
 
   async run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     const retries = this.config.db.deadlockRetries;
+    // E.g. an Idempotency-Key marked as used in the same commit as the change it guards.
+    const hook = requestContext.current()?.transactionHook;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.dataSource.transaction('READ COMMITTED', work);
+        if (!hook) return await this.dataSource.transaction('READ COMMITTED', work);
+        const result = await this.dataSource.transaction('READ COMMITTED', async (manager) => {
+          const value = await work(manager);
+          await hook.beforeCommit(manager);
+          return value;
+        });
+        hook.afterCommit();
+        return result;
       } catch (error) {
         if (!isDeadlock(error) || attempt >= retries) throw error;
         this.logger.warn(`deadlock, retrying transaction (attempt ${attempt + 2} of ${retries + 1})`);
