@@ -52,8 +52,14 @@ describe('HTTP edge: framework errors and ids (issue 12 item 6)', () => {
     expect((await redis.keys(`${t.config.redis.keyPrefix}*`)).length).toBe(before);
   });
 
-  it('an unknown (well-formed) id is still a plain 404', async () => {
-    expectProblem(await t.http().get(`/api/v1/products/${newId()}`), 404);
+  it('an unknown (well-formed) id is still a plain 404, and leaves nothing in Redis', async () => {
+    const redis = t.app.get((await import('../src/infrastructure/cache/redis-client.js')).REDIS_CLIENT) as {
+      keys: (pattern: string) => Promise<string[]>;
+    };
+    await t.http().get(`/api/v1/products/${newId()}`); // the first read of the list generation may start it
+    const before = (await redis.keys(`${t.config.redis.keyPrefix}*`)).sort();
+    for (let i = 0; i < 5; i++) expectProblem(await t.http().get(`/api/v1/products/${newId()}`), 404);
+    expect((await redis.keys(`${t.config.redis.keyPrefix}*`)).sort()).toEqual(before);
   });
 
   it('a malformed JSON body is a problem+json 400', async () => {
