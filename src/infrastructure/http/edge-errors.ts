@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, preValidationHookHandler } from 'fastify';
 import { badRequest, type DomainError } from '../../common/errors/domain-error.js';
 import { toProblem } from '../../common/errors/problem.js';
 import { isId } from '../../common/ids.js';
@@ -40,21 +40,27 @@ export function frameworkErrorHandler(
   };
 }
 
-/** Path parameters that name an entity (`:id`, `:productId`, …) must be ids: 400 before any guard, cache or query. */
+/**
+ * Path parameters that name an entity (`:id`, `:productId`, …) must be ids: 400 before any guard, cache or
+ * query. Attached only to routes that have such a parameter (onRoute), so other routes pay nothing.
+ * Register before the routes are (createApp does: Nest adds its routes at init).
+ */
 export function registerIdParamCheck(fastify: FastifyInstance): void {
-  fastify.addHook('preValidation', (req, reply, done) => {
-    const params = req.params as Record<string, unknown> | undefined;
-    if (params) {
-      for (const name in params) {
-        if ((name === 'id' || name.endsWith('Id')) && !isId(params[name])) {
-          sendProblem(reply, invalidId(name));
-          return;
-        }
-      }
-    }
-    done();
+  fastify.addHook('onRoute', (route) => {
+    const names = [...route.url.matchAll(/:(\w+)/g)].map((match) => match[1]).filter(namesAnEntity);
+    if (names.length === 0) return;
+    const check: preValidationHookHandler = (req, reply, done) => {
+      const params = req.params as Record<string, unknown>;
+      const invalid = names.find((name) => !isId(params[name]));
+      if (invalid === undefined) return done();
+      sendProblem(reply, invalidId(invalid));
+    };
+    const existing = route.preValidation;
+    route.preValidation = existing === undefined ? [check] : [check, ...[existing].flat()];
   });
 }
+
+const namesAnEntity = (param: string) => param === 'id' || param.endsWith('Id');
 
 /** Nesting depth of a JSON text (brackets outside strings); stops counting once past `limit`. */
 export function jsonDepthExceeds(text: string, limit: number): boolean {
