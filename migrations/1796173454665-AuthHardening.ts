@@ -13,13 +13,14 @@ export class AuthHardening1796173454665 implements MigrationInterface {
       'ALTER TABLE `users` MODIFY `email` varchar(254) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL',
     );
     await queryRunner.query('ALTER TABLE `users` ADD `tokens_valid_after` datetime(3) NULL');
-    await queryRunner.query(
-      'CREATE INDEX `idx_auth_sessions_user_revoked` ON `auth_sessions` (`user_id`, `revoked_at`)',
-    );
+    // Every instance reads the revocations of the last second (TokenRevocations): two index ranges.
+    await queryRunner.query('CREATE INDEX `idx_users_tokens_valid_after` ON `users` (`tokens_valid_after`)');
+    await queryRunner.query('CREATE INDEX `idx_auth_sessions_revoked_at` ON `auth_sessions` (`revoked_at`)');
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('DROP INDEX `idx_auth_sessions_user_revoked` ON `auth_sessions`');
+    await queryRunner.query('DROP INDEX `idx_auth_sessions_revoked_at` ON `auth_sessions`');
+    await queryRunner.query('DROP INDEX `idx_users_tokens_valid_after` ON `users`');
     await queryRunner.query('ALTER TABLE `users` DROP COLUMN `tokens_valid_after`');
     await queryRunner.query(
       'ALTER TABLE `users` MODIFY `email` varchar(254) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci NOT NULL',

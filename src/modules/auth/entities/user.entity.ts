@@ -3,6 +3,7 @@ import type { Role } from '../../../common/auth/permissions.js';
 
 @Entity('users')
 @Index('uq_users_email', ['email'], { unique: true })
+@Index('idx_users_tokens_valid_after', ['tokensValidAfter'])
 export class User {
   @PrimaryColumn({ type: 'char', length: 36 })
   id: string;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
-import type { RevocationState } from '../../../common/auth/token-revocations.js';
+import type { RevocationChanges } from '../../../common/auth/token-revocations.js';
 import { leanQuery } from '../../../infrastructure/database/lean-query.js';
 import { AuthSession } from '../entities/auth-session.entity.js';
 import { RefreshToken } from '../entities/refresh-token.entity.js';
@@ -69,23 +69,23 @@ export class SessionsRepository {
     return result.affected ?? 0;
   }
 
-  /**
-   * What access-token checks need about a user, in one round trip: when their tokens were last
-   * invalidated, and their sessions revoked since `revokedSince` (older ones have no live access token).
-   */
-  async revocationState(userId: string, revokedSince: Date): Promise<RevocationState> {
-    const rows = await leanQuery<{ tokens_valid_after: Date | null; revoked_session: string | null }>(
-      this.dataSource,
-      `SELECT u.tokens_valid_after, s.id AS revoked_session FROM users u
-       LEFT JOIN auth_sessions s ON s.user_id = u.id AND s.revoked_at >= ?
-       WHERE u.id = ?`,
-      [revokedSince, userId],
-    );
-    if (rows.length === 0) return { exists: false, validAfterMs: 0, revokedSessions: new Set() };
+  /** Revocations recorded at or after `since` (both reads are index ranges): what access-token checks need. */
+  async revocationsSince(since: Date): Promise<RevocationChanges> {
+    const [users, sessions] = await Promise.all([
+      leanQuery<{ id: string; tokens_valid_after: Date }>(
+        this.dataSource,
+        'SELECT id, tokens_valid_after FROM users WHERE tokens_valid_after >= ?',
+        [since],
+      ),
+      leanQuery<{ id: string; revoked_at: Date }>(
+        this.dataSource,
+        'SELECT id, revoked_at FROM auth_sessions WHERE revoked_at >= ?',
+        [since],
+      ),
+    ]);
     return {
-      exists: true,
-      validAfterMs: rows[0].tokens_valid_after?.getTime() ?? 0,
-      revokedSessions: new Set(rows.flatMap((row) => (row.revoked_session ? [row.revoked_session] : []))),
+      users: users.map((row) => ({ userId: row.id, validAfterMs: row.tokens_valid_after.getTime() })),
+      sessions: sessions.map((row) => ({ sessionId: row.id, revokedAtMs: row.revoked_at.getTime() })),
     };
   }
 

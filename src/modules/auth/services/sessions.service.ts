@@ -52,7 +52,7 @@ export class SessionsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.rotationKey = rotationKeyFrom(config.auth.jwtSecret);
-    revocations.useLoader((userId, revokedSinceMs) => this.sessions.revocationState(userId, new Date(revokedSinceMs)));
+    revocations.useFeed((since) => this.sessions.revocationsSince(since));
   }
 
   private get idleSeconds(): number {
@@ -101,7 +101,7 @@ export class SessionsService {
     const tokenHash = hashRefreshToken(presented);
     const outcome = await this.tx.run((manager) => this.rotate(manager, presented, tokenHash, new Date()));
     // A reuse commits the family's revocation and its audit event, then answers 401 like any bad token.
-    if (outcome.kind === 'reuse') await this.revocations.changed(outcome.userId);
+    if (outcome.kind === 'reuse') await this.revocations.changed();
     if (outcome.kind !== 'rotated') throw AuthErrors.invalidRefreshToken();
     return this.issue(outcome.user, outcome.sessionId, outcome.refreshToken);
   }
@@ -195,7 +195,7 @@ export class SessionsService {
       });
       return true;
     });
-    if (revoked) await this.revocations.changed(actor.id);
+    if (revoked) await this.revocations.changed();
   }
 
   /** Logout: ends the session the refresh token belongs to, if it is the caller's. Always 204. */
@@ -214,7 +214,7 @@ export class SessionsService {
       });
       return true;
     });
-    if (revoked) await this.revocations.changed(actor.id);
+    if (revoked) await this.revocations.changed();
   }
 
   /**
@@ -222,7 +222,7 @@ export class SessionsService {
    * transaction revokes every session (refresh tokens stop working), refuses every access token issued
    * so far, and runs `work` (the caller's own change and audit event; it gets the number of sessions
    * revoked and may throw to roll everything back). After commit every instance refuses those access
-   * tokens within moments (TokenRevocations).
+   * tokens within a second (TokenRevocations).
    */
   async revokeAllSessionsOfUser<T>(
     userId: string,
@@ -235,7 +235,7 @@ export class SessionsService {
       await this.users.refuseTokensIssuedBefore(manager, userId, now);
       return work(manager, revoked);
     });
-    await this.revocations.changed(userId);
+    await this.revocations.changed();
     return result;
   }
 
@@ -247,8 +247,8 @@ export class SessionsService {
     return this.users.refuseTokensIssuedBefore(manager, userId, now);
   }
 
-  /** After a commit that called `refuseAccessTokens`: every instance re-reads the user's state. */
-  accessTokensChanged(userId: string): Promise<void> {
-    return this.revocations.changed(userId);
+  /** After a commit that called `refuseAccessTokens`: this instance reads it now, the others within a second. */
+  accessTokensChanged(): Promise<void> {
+    return this.revocations.changed();
   }
 }

@@ -45,7 +45,7 @@ export class UsersService {
       });
       return { changed: true, user: mapUser({ ...user, roles }) };
     });
-    if (changed) await this.sessions.accessTokensChanged(userId);
+    if (changed) await this.sessions.accessTokensChanged();
     return user;
   }
 
