@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import architecture from './eslint/architecture.js';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'src/metadata.ts', 'bench/results/**'] },
@@ -21,5 +22,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
     },
+  },
+  {
+    // Layer arrows and module boundaries (README: Architecture). Fixtures prove it fails: eslint/architecture.spec.ts.
+    files: ['src/**/*.ts'],
+    plugins: { architecture },
+    rules: { 'architecture/layers': 'error' },
   },
 );

@@ -1,7 +1,7 @@
 /** Unit specs beside the code. Native ESM: run through `npm test`, which sets --experimental-vm-modules. */
 export default {
   testEnvironment: 'node',
-  roots: ['<rootDir>/src'],
+  roots: ['<rootDir>/src', '<rootDir>/eslint'],
   testRegex: '\\.spec\\.ts$',
   extensionsToTreatAsEsm: ['.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],

@@ -399,6 +399,7 @@ async function main() {
       nproc: os.availableParallelism(),
       cpuModel: cpus[0]?.model ?? 'unknown',
       node: process.version,
+      nodePath: process.execPath,
       platform: `${os.type()} ${os.release()} ${os.arch()}`,
       memoryGiB: Math.round(os.totalmem() / 2 ** 30),
       loadAverageAtStart,
@@ -420,7 +421,7 @@ async function main() {
   const jsonFile = path.join(RESULTS_DIR, `${stamp}.json`);
   writeFileSync(jsonFile, JSON.stringify(report, null, 2) + '\n');
   log(`\nraw results: ${path.relative(settings.root, jsonFile)}`);
-  if (settings.writeReport && settings.only.length === 0) {
+  if (settings.writeReport && (settings.only.length === 0 || settings.forceReport)) {
     await writeReport(report, path.join(settings.root, 'bench'));
     log('report: bench/RESULTS.md, chart: bench/latency.svg');
   } else {

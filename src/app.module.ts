@@ -1,20 +1,24 @@
 import { type DynamicModule, type ForwardReference, Module, type Type, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
-import { ScheduleModule } from '@nestjs/schedule';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { AccessControlModule } from './common/auth/access-control.module.js';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module.js';
+import { DomainEventsModule } from './common/events/domain-events.module.js';
+import { JobsModule } from './common/jobs/jobs.module.js';
 import { IdempotencyModule } from './common/idempotency/idempotency.module.js';
 import { ProblemFilter } from './common/errors/problem.filter.js';
 import { validationPipeOptions } from './common/errors/validation.js';
-import { AuditModule } from './modules/audit/audit.module.js';
-import { AuthModule } from './modules/auth/auth.module.js';
-import { InventoryModule } from './modules/inventory/inventory.module.js';
-import { SubscriptionsModule } from './modules/subscriptions/subscriptions.module.js';
+import { AuditModule } from './modules/audit/index.js';
+import { AuthModule } from './modules/auth/index.js';
+import { InventoryModule } from './modules/inventory/index.js';
+import { OperationsModule } from './modules/operations/index.js';
+import { SubscriptionsModule } from './modules/subscriptions/index.js';
+import { WebhooksModule } from './modules/webhooks/index.js';
 import { CacheModule } from './infrastructure/cache/cache.module.js';
 import { DatabaseModule } from './infrastructure/database/database.module.js';
 import { HealthModule } from './infrastructure/health/health.module.js';
-import { MetricsModule } from './infrastructure/metrics/metrics.module.js';
+import { APP_SCHEMA } from './schema.js';
 
 export type ModuleImport = Type | DynamicModule | Promise<DynamicModule> | ForwardReference;
 
@@ -26,14 +30,18 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule,
+        DatabaseModule.forRoot(APP_SCHEMA),
         CacheModule,
         HealthModule,
-        MetricsModule,
+        OperationsModule,
+        DomainEventsModule,
         IdempotencyModule,
         AccessControlModule,
-        ScheduleModule.forRoot(),
+        // After AccessControlModule: global guards run in registration order (authenticate, then count).
+        RateLimitModule,
+        JobsModule,
         AuditModule,
+        WebhooksModule,
         AuthModule,
         InventoryModule,
         SubscriptionsModule,

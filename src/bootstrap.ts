@@ -1,4 +1,3 @@
-import { hash } from 'node:crypto';
 import etag from '@fastify/etag';
 import helmet from 'helmet';
 import type { Logger as Pino } from 'pino';
@@ -11,8 +10,12 @@ import {
   registerCacheControl,
   registerIdParamCheck,
   registerJsonParser,
-} from './infrastructure/http/edge-errors.js';
+} from './common/errors/edge-errors.js';
+import { AccessPolicy } from './common/auth/access.policy.js';
+import { bodyHash } from './infrastructure/http/etag.js';
 import { registerHttpHooks, requestIdFor } from './infrastructure/http/http-hooks.js';
+import { applyRoutePolicies } from './infrastructure/http/route-hooks.js';
+import { RateLimitPolicy } from './common/rate-limit/rate-limit.policy.js';
 import { staticHeadersOf } from './infrastructure/http/static-headers.js';
 import { createRootLogger, PinoNestLogger } from './infrastructure/logging/logger.js';
 import { setupSwagger } from './swagger.js';
@@ -75,6 +78,8 @@ export async function createApp(
 
   const fastify = app.getHttpAdapter().getInstance();
   registerHttpHooks(fastify, rootLogger, config.exposeQueryCount);
+  // Authentication, then rate limits (keyed by the actor), per route, as Fastify hooks (not Nest guards).
+  applyRoutePolicies(fastify, app, [app.get(AccessPolicy), app.get(RateLimitPolicy)]);
 
   fastify.addHook('onRequest', (_req, reply, done) => {
     void reply.headers(securityHeaderValues);
@@ -84,7 +89,7 @@ export async function createApp(
   registerJsonParser(app, BODY_LIMIT_BYTES);
   registerCacheControl(fastify);
   // Same SHA-1/base64 tags as the plugin's default, through the one-shot crypto.hash (no Hash object per response).
-  await app.register(etag, { weak: true, hashFn: (payload) => hash('sha1', payload, 'base64') });
+  await app.register(etag, { weak: true, hashFn: bodyHash });
   // No allowed origin: no CORS plugin at all (with `origin: false` it only ran a no-op hook per
   // request; preflights get the same 404 either way).
   if (config.corsOrigins.length > 0) app.enableCors({ origin: [...config.corsOrigins] });

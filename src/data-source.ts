@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { loadConfig } from './config/app-config.js';
 import { dataSourceOptions } from './infrastructure/database/data-source-options.js';
 import { ensureDatabase, schemaDialect } from './infrastructure/database/prepare-database.js';
+import { APP_SCHEMA } from './schema.js';
 
 /** For the TypeORM CLI (migration:run, migration:generate) against the built app. */
 const config = loadConfig();
@@ -13,4 +14,6 @@ const type = await schemaDialect(async (sql) => (await connection.query(sql))[0]
   connection.end(),
 );
 
-export default new DataSource({ ...dataSourceOptions(config), type } as ReturnType<typeof dataSourceOptions>);
+export default new DataSource({ ...dataSourceOptions(config, APP_SCHEMA), type } as ReturnType<
+  typeof dataSourceOptions
+>);

@@ -22,6 +22,11 @@ async function main(): Promise<void> {
   if (config.auth.jwtSecretGenerated) {
     logger.warn('JWT_SECRET is not set: using a random per-process secret (set it when running several instances)');
   }
+  if (config.webhooks.secretKeySource === 'random') {
+    logger.warn('WEBHOOK_SECRET_KEY and JWT_SECRET are not set: webhook secrets will not survive a restart');
+  } else if (config.webhooks.secretKeySource === 'jwt' && config.env === 'production') {
+    logger.warn('WEBHOOK_SECRET_KEY is not set: webhook secrets are encrypted with a key derived from JWT_SECRET');
+  }
   await app.listen({ port: config.port, host: config.host });
   logger.log(`listening on ${config.host}:${config.port}`);
 

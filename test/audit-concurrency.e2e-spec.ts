@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TransactionService } from '../src/infrastructure/database/transaction.service.js';
 import { AuditSealerService } from '../src/modules/audit/services/audit-sealer.service.js';
-import { AuditService } from '../src/modules/audit/services/audit.service.js';
+import { AuditService } from '../src/modules/audit/index.js';
 import { AuditProbeModule } from './support/audit-probe.module.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { createUser, type TestUser } from './support/users.js';

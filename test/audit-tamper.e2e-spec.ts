@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { TransactionService } from '../src/infrastructure/database/transaction.service.js';
 import { AuditSealerService } from '../src/modules/audit/services/audit-sealer.service.js';
-import { AuditService } from '../src/modules/audit/services/audit.service.js';
+import { AuditService } from '../src/modules/audit/index.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { createUser, type TestUser } from './support/users.js';
 
@@ -118,21 +118,28 @@ describe('audit chain tamper evidence', () => {
   });
 
   it('an event committed late with an older id is sealed later, in discovery order', async () => {
-    const runner = t.dataSource.createQueryRunner();
-    await runner.connect();
-    await runner.startTransaction('READ COMMITTED');
-    try {
-      await t.app.get(AuditService).record(runner.manager, {
+    // A transaction that records first and commits last (held open on a gate).
+    let recorded!: () => void;
+    let commit!: () => void;
+    const slowRecorded = new Promise<void>((resolve) => (recorded = resolve));
+    const gate = new Promise<void>((resolve) => (commit = resolve));
+    const slow = t.app.get(TransactionService).run(async (manager) => {
+      await t.app.get(AuditService).record(manager, {
         action: 'tamper.slow',
         entityType: 'thing',
         entityId: 'slow',
       });
+      recorded();
+      await gate;
+    });
+    try {
+      await slowRecorded;
       await new Promise((resolve) => setTimeout(resolve, 5));
       await record(100); // a newer id commits first
       expect(await sealer().sealPending()).toBe(1);
-      await runner.commitTransaction();
     } finally {
-      await runner.release();
+      commit();
+      await slow;
     }
     expect(await sealer().sealPending()).toBe(1);
     const tail = await t.dataSource.query(

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
 import { TransactionService } from '../src/infrastructure/database/transaction.service.js';
-import { ReservationExpiryJob } from '../src/modules/inventory/services/reservation-expiry.job.js';
+import { ReservationExpiryJob } from '../src/modules/inventory/jobs/reservation-expiry.job.js';
 import { StockAllocationService } from '../src/modules/inventory/services/stock-allocation.service.js';
 import { DomainError } from '../src/common/errors/domain-error.js';
 import { createProduct, expectReconciled, stockOf } from './support/inventory.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { RenewalJob } from '../src/modules/subscriptions/services/renewal.job.js';
+import { RenewalJob } from '../src/modules/subscriptions/jobs/renewal.job.js';
 import { countRows, createPlan, DAY_MS, daysFromNow, runRenewals, subscribe } from './support/subscriptions.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { createUser, type TestUser } from './support/users.js';

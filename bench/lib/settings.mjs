@@ -36,8 +36,10 @@ export function loadSettings() {
     build: process.env.BENCH_SKIP_BUILD !== '1',
     keepDatabase: process.env.BENCH_KEEP_DB === '1',
     cpuProfile: process.env.BENCH_CPU_PROFILE === '1',
-    // Only regenerate RESULTS.md and the chart when the full set ran (a subset still writes its JSON).
+    // Only regenerate RESULTS.md and the chart when the full set ran (a subset still writes its JSON),
+    // unless BENCH_REPORT=1 asks for a report of the subset (it says so at its top).
     writeReport: process.env.BENCH_REPORT !== '0',
+    forceReport: process.env.BENCH_REPORT === '1',
     databaseUrl: loopbackUrl('BENCH_DATABASE_URL', 'mysql://root@127.0.0.1:3306/mainspring_bench'),
     redisUrl: loopbackUrl('BENCH_REDIS_URL', 'redis://127.0.0.1:6379/9'),
     startTimeoutMs: int('BENCH_START_TIMEOUT_MS', 60_000, 1000, 300_000),

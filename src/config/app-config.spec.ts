@@ -31,7 +31,41 @@ describe('loadConfig', () => {
     });
   });
 
+  it('parses read replicas and Redis Cluster nodes', () => {
+    const config = loadConfig({
+      DATABASE_REPLICA_URLS: 'mysql://ro:pw@replica-0:3306/shop, mysql://ro:pw@replica-1:3307/shop',
+      DATABASE_REPLICA_MAX_LAG_SECONDS: '2',
+      REDIS_CLUSTER_NODES: 'redis-0:6379,10.0.0.2:7001,[::1]:7002',
+    });
+    expect(config.db.replicas.map((r) => [r.host, r.port, r.user, r.database])).toEqual([
+      ['replica-0', 3306, 'ro', 'shop'],
+      ['replica-1', 3307, 'ro', 'shop'],
+    ]);
+    expect(config.db.replicaMaxLagSeconds).toBe(2);
+    expect(config.redis.clusterNodes).toEqual([
+      { host: 'redis-0', port: 6379 },
+      { host: '10.0.0.2', port: 7001 },
+      { host: '::1', port: 7002 },
+    ]);
+    expect(loadConfig({}).db.replicas).toEqual([]);
+    expect(loadConfig({}).redis.clusterNodes).toEqual([]);
+  });
+
+  it('needs no REDIS_URL in production when REDIS_CLUSTER_NODES is set', () => {
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'mysql://app@db/shop',
+      JWT_SECRET: 'x'.repeat(32),
+    };
+    expect(() => loadConfig(production)).toThrow(/REDIS_URL/);
+    expect(loadConfig({ ...production, REDIS_CLUSTER_NODES: 'redis-0:6379' }).redis.clusterNodes).toHaveLength(1);
+  });
+
   it.each([
+    [{ DATABASE_REPLICA_URLS: 'mysql://ro@replica-0/shop,postgres://x/y' }, /DATABASE_REPLICA_URLS/],
+    [{ DATABASE_REPLICA_MAX_LAG_SECONDS: '-1' }, /DATABASE_REPLICA_MAX_LAG_SECONDS/],
+    [{ REDIS_CLUSTER_NODES: 'redis-0' }, /REDIS_CLUSTER_NODES/],
+    [{ REDIS_CLUSTER_NODES: 'redis-0:99999' }, /REDIS_CLUSTER_NODES/],
     [{ PORT: 'abc' }, /PORT/],
     [{ PORT: '70000' }, /PORT/],
     [{ DATABASE_URL: 'postgres://x/y' }, /DATABASE_URL/],
@@ -56,7 +90,29 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...base, JWT_SECRET: 'x'.repeat(32), DATABASE_URL: '' })).toThrow(
       /DATABASE_URL is required/,
     );
-    expect(loadConfig({ ...base, JWT_SECRET: 'x'.repeat(32) }).auth.jwtSecretGenerated).toBe(false);
+    expect(loadConfig({ ...base, JWT_SECRET: 'x'.repeat(32) }).webhooks.secretKeySource).toBe('jwt');
+    const key = 'ab'.repeat(32);
+    const config = loadConfig({ ...base, JWT_SECRET: 'x'.repeat(32), WEBHOOK_SECRET_KEY: key });
+    expect(config.auth.jwtSecretGenerated).toBe(false);
+    expect(config.webhooks.secretKey.toString('hex')).toBe(key);
+    expect(config.webhooks.allowPrivate).toBe(false);
+  });
+
+  it('webhooks: contract defaults, schedule with units, a key shared by instances sharing JWT_SECRET', () => {
+    const config = loadConfig({});
+    expect(config.webhooks.retryScheduleMs).toEqual([60_000, 300_000, 1_800_000, 7_200_000, 43_200_000]);
+    expect(config.webhooks.allowPrivate).toBe(true);
+    expect(config.webhooks.timeoutMs).toBe(10_000);
+    expect(config.webhooks.secretKeySource).toBe('random');
+    expect(loadConfig({ WEBHOOK_RETRY_SCHEDULE: '1s, 2s' }).webhooks.retryScheduleMs).toEqual([1_000, 2_000]);
+    expect(() => loadConfig({ WEBHOOK_RETRY_SCHEDULE: '1d' })).toThrow(/WEBHOOK_RETRY_SCHEDULE/);
+    expect(() => loadConfig({ WEBHOOK_SECRET_KEY: 'short' })).toThrow(/32 bytes/);
+    const jwt = { JWT_SECRET: 'y'.repeat(32) };
+    expect(loadConfig(jwt).webhooks.secretKey).toEqual(loadConfig(jwt).webhooks.secretKey);
+    expect(loadConfig(jwt).webhooks.secretKeySource).toBe('jwt');
+    expect(loadConfig({ ...jwt, JWT_SECRET: 'z'.repeat(32) }).webhooks.secretKey).not.toEqual(
+      loadConfig(jwt).webhooks.secretKey,
+    );
   });
 
   it('parses the billing settings', () => {

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../common/password-policy.js';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-policy.js';
 
 /**
  * The validated configuration: the only place that reads process.env.
@@ -36,9 +36,18 @@ export interface AppConfig {
     readonly slowQueryMs: number;
     readonly migrateOnStart: boolean;
     readonly deadlockRetries: number;
+    /**
+     * Read replicas (DATABASE_REPLICA_URLS): reads that may lag go there, round-robin (ReadReplicas).
+     * Same form as DATABASE_URL; empty = everything on the primary.
+     */
+    readonly replicas: readonly DatabaseTarget[];
+    /** A replica further behind than this (or not replicating, or down) is skipped (DATABASE_REPLICA_MAX_LAG_SECONDS). */
+    readonly replicaMaxLagSeconds: number;
   };
   readonly redis: {
     readonly url: string;
+    /** REDIS_CLUSTER_NODES: seed nodes of a Redis Cluster, used instead of `url` when not empty. */
+    readonly clusterNodes: readonly { readonly host: string; readonly port: number }[];
     /** A cache call slower than this counts as a miss, so a slow Redis never slows a request much. */
     readonly timeoutMs: number;
     readonly keyPrefix: string;
@@ -113,6 +122,38 @@ export interface AppConfig {
     /** Events linked per INSERT into audit_chain, and links read per verify batch (AUDIT_BATCH_SIZE). */
     readonly batchSize: number;
   };
+  readonly webhooks: {
+    /** Delays before each retry of a failed delivery (WEBHOOK_RETRY_SCHEDULE, e.g. `1m,5m,30m,2h,12h`); then `failed`. */
+    readonly retryScheduleMs: readonly number[];
+    /** WEBHOOK_ALLOW_PRIVATE: deliver to loopback/private addresses (default true outside production). */
+    readonly allowPrivate: boolean;
+    /** AES-256-GCM key (32 bytes) that encrypts signing secrets and event bodies at rest (WEBHOOK_SECRET_KEY). */
+    readonly secretKey: Buffer;
+    /** Where the key came from: WEBHOOK_SECRET_KEY, derived from JWT_SECRET, or random per process. */
+    readonly secretKeySource: 'env' | 'jwt' | 'random';
+    /** A delivery attempt that has not answered by then is a failure (WEBHOOK_TIMEOUT_MS, contract: 10 s). */
+    readonly timeoutMs: number;
+    /** Sends in flight at once per instance (WEBHOOK_CONCURRENCY). */
+    readonly concurrency: number;
+    /** How often each instance looks for due deliveries when idle (WEBHOOK_POLL_INTERVAL_MS). */
+    readonly pollIntervalMs: number;
+    /** Finished deliveries and their events are deleted this many days after creation (WEBHOOK_RETENTION_DAYS). */
+    readonly retentionDays: number;
+  };
+  readonly passwordReset: {
+    /** Lifetime of a password-reset token (PASSWORD_RESET_TTL_SECONDS, contract: 30 min). */
+    readonly ttlSeconds: number;
+  };
+}
+
+/** Where one MySQL server is: parsed from a `mysql://user:pass@host:port/db` URL. */
+export interface DatabaseTarget {
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  readonly database: string;
 }
 
 export class ConfigError extends Error {}
@@ -208,26 +249,74 @@ export function parseTrustProxy(raw: string | undefined): boolean | number | str
   return entries;
 }
 
-function parseDatabaseUrl(url: string) {
+const DURATION_UNITS_MS = { s: 1_000, m: 60_000, h: 3_600_000 } as const;
+
+/** `1m,5m,30m,2h,12h` → milliseconds; 1 to 20 delays, each 1 s to 7 days. */
+export function parseRetrySchedule(raw: string): number[] {
+  const delays = raw.split(',').map((part) => {
+    const match = /^(\d+)([smh])$/.exec(part.trim());
+    return match ? Number(match[1]) * DURATION_UNITS_MS[match[2] as keyof typeof DURATION_UNITS_MS] : NaN;
+  });
+  if (delays.length === 0 || delays.length > 20 || delays.some((ms) => !(ms >= 1_000 && ms <= 7 * 86_400_000))) {
+    throw new ConfigError(
+      `WEBHOOK_RETRY_SCHEDULE must be 1 to 20 comma-separated delays like 30s, 5m or 2h (1 s to 7 days), got "${raw}"`,
+    );
+  }
+  return delays;
+}
+
+/**
+ * WEBHOOK_SECRET_KEY: 32 bytes as base64 or hex. When unset it is derived from JWT_SECRET (HKDF), so
+ * instances sharing that secret share this key (production already requires JWT_SECRET; the
+ * operations contract does not list WEBHOOK_SECRET_KEY, so it must not be what stops a deployment);
+ * with neither, random per process. main.ts warns in both fallback cases.
+ */
+function parseSecretKey(
+  raw: string | undefined,
+  jwtSecret: string | undefined,
+): { key: Buffer; source: 'env' | 'jwt' | 'random' } {
+  if (raw === undefined) {
+    if (jwtSecret !== undefined)
+      return { key: Buffer.from(hkdfSync('sha256', jwtSecret, '', 'mainspring webhook secrets', 32)), source: 'jwt' };
+    return { key: randomBytes(32), source: 'random' };
+  }
+  const key = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+  if (key.length !== 32) throw new ConfigError('WEBHOOK_SECRET_KEY must be 32 bytes, base64 or hex encoded');
+  return { key, source: 'env' };
+}
+
+function parseDatabaseUrl(url: string, name = 'DATABASE_URL'): DatabaseTarget {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new ConfigError(`DATABASE_URL must look like mysql://user:pass@host:port/db`);
+    throw new ConfigError(`${name} must look like mysql://user:pass@host:port/db`);
   }
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
   if (parsed.protocol !== 'mysql:' || !parsed.hostname || !/^[A-Za-z0-9_]+$/.test(database)) {
-    throw new ConfigError(
-      `DATABASE_URL must look like mysql://user:pass@host:port/db (database name: letters, digits, _)`,
-    );
+    throw new ConfigError(`${name} must look like mysql://user:pass@host:port/db (database name: letters, digits, _)`);
   }
   return {
+    url,
     host: parsed.hostname,
     port: parsed.port ? Number(parsed.port) : 3306,
     user: decodeURIComponent(parsed.username || 'root'),
     password: decodeURIComponent(parsed.password),
     database,
   };
+}
+
+/** `host:port,host:port` (REDIS_CLUSTER_NODES). */
+function parseClusterNodes(raw: string | undefined): { host: string; port: number }[] {
+  if (raw === undefined) return [];
+  return raw.split(',').map((part) => {
+    const match = /^\s*([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})\s*$/.exec(part);
+    const port = Number(match?.[2]);
+    if (!match || port < 1 || port > 65535) {
+      throw new ConfigError(`REDIS_CLUSTER_NODES must look like host:port,host:port, got "${raw}"`);
+    }
+    return { host: match[1].replace(/^\[|\]$/g, ''), port };
+  });
 }
 
 function parseRedisUrl(url: string): string {
@@ -248,8 +337,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const dbUrl = production
     ? read.string('DATABASE_URL')
     : read.string('DATABASE_URL', 'mysql://root@127.0.0.1:3306/mainspring');
+  const clusterNodes = parseClusterNodes(read.optional('REDIS_CLUSTER_NODES'));
+  // With a cluster REDIS_URL is not used, so production does not require it.
   const redisUrl = parseRedisUrl(
-    production ? read.string('REDIS_URL') : read.string('REDIS_URL', 'redis://127.0.0.1:6379'),
+    production && clusterNodes.length === 0
+      ? read.string('REDIS_URL')
+      : read.string('REDIS_URL', 'redis://127.0.0.1:6379'),
   );
 
   const givenSecret = read.optional('JWT_SECRET');
@@ -276,6 +369,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (production && !auditRecording && !read.bool('BENCH_MODE', false)) {
     throw new ConfigError('AUDIT_RECORDING=false is refused when NODE_ENV=production (bench only: BENCH_MODE=true)');
   }
+  const webhookKey = parseSecretKey(read.optional('WEBHOOK_SECRET_KEY'), givenSecret);
 
   return {
     env: nodeEnv,
@@ -290,7 +384,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     shutdownGraceMs: read.int('SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     exposeQueryCount: !production && read.bool('EXPOSE_QUERY_COUNT', false),
     db: {
-      url: dbUrl,
       ...parseDatabaseUrl(dbUrl),
       poolSize: read.int('DB_POOL_SIZE', 10, 1, 500),
       acquireTimeoutMs: read.int('DB_ACQUIRE_TIMEOUT_MS', 5_000, 10, 120_000),
@@ -298,9 +391,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
       slowQueryMs: read.int('DB_SLOW_QUERY_MS', 200, 1, 600_000),
       migrateOnStart: read.bool('DB_MIGRATE_ON_START', true),
       deadlockRetries: read.int('DB_DEADLOCK_RETRIES', 3, 0, 20),
+      replicas: (read.optional('DATABASE_REPLICA_URLS') ?? '')
+        .split(',')
+        .map((url) => url.trim())
+        .filter(Boolean)
+        .map((url) => parseDatabaseUrl(url, 'DATABASE_REPLICA_URLS')),
+      replicaMaxLagSeconds: read.int('DATABASE_REPLICA_MAX_LAG_SECONDS', 5, 0, 86_400),
     },
     redis: {
       url: redisUrl,
+      clusterNodes,
       timeoutMs: read.int('REDIS_TIMEOUT_MS', 50, 1, 10_000),
       keyPrefix: read.string('REDIS_KEY_PREFIX', 'ms:'),
       cacheEnabled: read.bool('CACHE_ENABLED', true),
@@ -343,6 +443,19 @@ export function loadConfig(env: Env = process.env): AppConfig {
       sealIntervalMs: read.int('AUDIT_SEAL_INTERVAL_MS', 1_000, 50, 3_600_000),
       sealLookbackSeconds: read.int('AUDIT_SEAL_LOOKBACK_SECONDS', 900, 1, 7 * 86_400),
       batchSize: read.int('AUDIT_BATCH_SIZE', 1_000, 10, 10_000),
+    },
+    webhooks: {
+      retryScheduleMs: parseRetrySchedule(read.string('WEBHOOK_RETRY_SCHEDULE', '1m,5m,30m,2h,12h')),
+      allowPrivate: read.bool('WEBHOOK_ALLOW_PRIVATE', !production),
+      secretKey: webhookKey.key,
+      secretKeySource: webhookKey.source,
+      timeoutMs: read.int('WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000),
+      concurrency: read.int('WEBHOOK_CONCURRENCY', 32, 1, 1_000),
+      pollIntervalMs: read.int('WEBHOOK_POLL_INTERVAL_MS', 1_000, 10, 60_000),
+      retentionDays: read.int('WEBHOOK_RETENTION_DAYS', 30, 1, 3_650),
+    },
+    passwordReset: {
+      ttlSeconds: read.int('PASSWORD_RESET_TTL_SECONDS', 1_800, 1, 86_400),
     },
   };
 }

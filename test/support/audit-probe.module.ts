@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Module, Post } from '@nestjs/common';
 import { IsBoolean, IsObject, IsOptional, IsString } from 'class-validator';
 import { badRequest } from '../../src/common/errors/domain-error.js';
 import { TransactionService } from '../../src/infrastructure/database/transaction.service.js';
-import { AuditService } from '../../src/modules/audit/services/audit.service.js';
+import { AuditService } from '../../src/modules/audit/index.js';
 
 export class AuditProbeBody {
   @IsString()

@@ -1,9 +1,8 @@
 import { createSecretKey } from 'node:crypto';
 import { Global, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
-import { AccessGuard } from './access.guard.js';
+import { AccessPolicy } from './access.policy.js';
 import { AccessTokenService } from './access-token.service.js';
 import { TokenRevocations } from './token-revocations.js';
 
@@ -21,7 +20,7 @@ import { TokenRevocations } from './token-revocations.js';
       },
     }),
   ],
-  providers: [AccessTokenService, TokenRevocations, { provide: APP_GUARD, useClass: AccessGuard }],
-  exports: [AccessTokenService, TokenRevocations],
+  providers: [AccessTokenService, TokenRevocations, AccessPolicy],
+  exports: [AccessTokenService, TokenRevocations, AccessPolicy],
 })
 export class AccessControlModule {}

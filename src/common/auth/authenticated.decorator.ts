@@ -5,7 +5,7 @@ export const IS_AUTHENTICATED = 'auth:authenticated';
 
 /**
  * Declares that a route (or a whole controller) needs a bearer token and no particular permission.
- * The guard authenticates undeclared routes anyway (safe default); the declaration makes the policy
+ * AccessPolicy authenticates undeclared routes anyway (safe default); the declaration makes the policy
  * explicit, and the permission-matrix test refuses any route that declares none.
  */
 export const Authenticated = () =>

@@ -16,6 +16,7 @@ export const PERMISSIONS = [
   'billing:run',
   'billing:read',
   'audit:read',
+  'webhooks:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

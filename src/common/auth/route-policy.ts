@@ -4,7 +4,7 @@ import type { Permission } from './permissions.js';
 import { IS_PUBLIC } from './public.decorator.js';
 import { REQUIRED_PERMISSIONS } from './require-permission.decorator.js';
 
-/** What a route declares about who may call it; the guard enforces it, the matrix test reads it. */
+/** What a route declares about who may call it; AccessPolicy enforces it, the matrix test reads it. */
 export type RoutePolicy =
   { readonly kind: 'public' } | { readonly kind: 'authenticated'; readonly permissions: readonly Permission[] };
 

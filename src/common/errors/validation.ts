@@ -18,8 +18,22 @@ export const validationPipeOptions: ValidationPipeOptions = {
   exceptionFactory: (errors) => badRequest('validation_failed', 'The request is invalid', flatten(errors)),
 };
 
+const malformedId = () =>
+  badRequest('validation_failed', 'The request is invalid', [{ field: 'id', message: 'id must be a UUID' }]);
+
 /** `@Param('id', uuidParam)`: a malformed id is the same 400 validation problem, naming the parameter. */
-export const uuidParam = new ParseUUIDPipe({
-  exceptionFactory: () =>
-    badRequest('validation_failed', 'The request is invalid', [{ field: 'id', message: 'id must be a UUID' }]),
-});
+export const uuidParam = new ParseUUIDPipe({ exceptionFactory: malformedId });
+
+/** The pipe's own check, callable synchronously (ParseUUIDPipe keeps it protected). */
+class UuidCheck extends ParseUUIDPipe {
+  accepts(value: unknown): boolean {
+    return typeof value === 'string' && this.isUUID(value);
+  }
+}
+const uuidCheck = new UuidCheck({ exceptionFactory: malformedId });
+
+/** uuidParam for a direct route's arguments (@ServeDirect runs no pipes): the same check, the same 400. */
+export function uuidArgument(value: unknown): string {
+  if (!uuidCheck.accepts(value)) throw malformedId();
+  return value as string;
+}

@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdempotencyRecord } from './idempotency-record.entity.js';
 import { IdempotencyInterceptor } from './idempotency.interceptor.js';
 import { IdempotencyService } from './idempotency.service.js';
-import { IdempotencyPurgeJob } from './idempotency-purge.job.js';
+import { IdempotencyPurgeJob } from './jobs/idempotency-purge.job.js';
 
 @Global()
 @Module({

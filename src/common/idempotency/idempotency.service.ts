@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, In, LessThan, type Repository } from 'typeorm';
+import { affectedRows } from '../../infrastructure/database/sql.js';
 import type { TransactionHook } from '../../infrastructure/http/request-context.js';
 import { DomainError } from '../errors/domain-error.js';
 import { newId } from '../ids.js';
@@ -59,7 +60,7 @@ export class IdempotencyService {
         })
         .updateEntity(false)
         .execute();
-      if (affected(inserted.raw) === 1) return { kind: 'claimed', claimId };
+      if (affectedRows(inserted.raw) === 1) return { kind: 'claimed', claimId };
 
       const existing = await this.records.findOneBy({ scope, key });
       if (!existing) continue; // released between our insert and read: claim again
@@ -132,13 +133,9 @@ export class IdempotencyService {
         now,
         batchSize,
       ]);
-      const count = affected(raw);
+      const count = affectedRows(raw);
       removed += count;
       if (count < batchSize) return removed;
     }
   }
-}
-
-function affected(raw: unknown): number {
-  return (raw as { affectedRows?: number }).affectedRows ?? 0;
 }

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { NearCache } from './near-cache.js';
-import { REDIS_CLIENT, type RedisClient } from './redis-client.js';
+import {
+  clusterHubClient,
+  createSubscriberClient,
+  REDIS_CLIENT,
+  type RedisClient,
+  usesCluster,
+} from './redis-client.js';
 import { withTimeout } from './with-timeout.js';
 
 interface InvalidationMessage {
@@ -15,7 +21,9 @@ interface InvalidationMessage {
  * Keeps the in-process `NearCache`s of every instance coherent: `invalidate()` drops keys locally at
  * once and publishes them on one Redis channel; each instance's subscriber connection (a duplicate of
  * the shared client) drops them on arrival. While that subscriber is not connected every near cache is
- * emptied and switched off (reads go to Redis/MySQL), and it is emptied again on reconnect.
+ * emptied and switched off (reads go to Redis/MySQL), and it is emptied again on reconnect. On a Redis
+ * Cluster every instance subscribes and publishes on one hub node (clusterHubClient), the next one when the
+ * connection to it ends.
  */
 @Injectable()
 export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
@@ -23,7 +31,11 @@ export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
   private readonly origin = randomUUID();
   private readonly caches = new Map<string, NearCache<unknown>>();
   private subscriber?: RedisClient;
+  /** Cluster only: publishes on the hub node, where the other instances' subscribers are. */
+  private hub?: RedisClient;
   private connected = false;
+  private stopped = false;
+  private retry?: NodeJS.Timeout;
 
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
@@ -52,24 +64,47 @@ export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
     this.caches.get(namespace)?.delete(keys);
     if (!this.usable) return;
     const message: InvalidationMessage = { origin: this.origin, namespace, keys: [...keys] };
+    const payload = JSON.stringify(message);
     try {
-      await withTimeout(this.redis.publish(this.channel, JSON.stringify(message)), 1_000);
+      await withTimeout((this.hub ?? this.redis).publish(this.channel, payload), 1_000);
+      return;
     } catch (error) {
-      // Other instances' subscribers use the same Redis: if it is unreachable they are off too.
+      if (!this.hub) {
+        // Single Redis: other instances' subscribers use the same Redis; if it is unreachable they are off too.
+        this.logger.warn(`could not publish a cache invalidation (${(error as Error).message})`);
+        return;
+      }
+    }
+    // Cluster, hub unreachable: subscribers there are disconnected (near caches off); those that already moved
+    // to another node hear it through any node, over the cluster bus.
+    try {
+      await withTimeout(this.redis.publish(this.channel, payload), 1_000);
+    } catch (error) {
       this.logger.warn(`could not publish a cache invalidation (${(error as Error).message})`);
     }
   }
 
   async onModuleInit(): Promise<void> {
     if (!this.usable) return;
-    const subscriber = this.redis.duplicate() as RedisClient;
+    await this.subscribe(0);
+  }
+
+  private async subscribe(attempt: number): Promise<void> {
+    if (usesCluster(this.config)) this.replaceHub(attempt);
+    const subscriber = createSubscriberClient(this.redis, this.config, attempt);
     this.subscriber = subscriber;
-    subscriber.on('error', () => this.setConnected(false));
-    subscriber.on('end', () => this.setConnected(false));
-    subscriber.on('reconnecting', () => this.setConnected(false));
+    const current = () => this.subscriber === subscriber;
+    subscriber.on('error', () => current() && this.setConnected(false));
+    subscriber.on('end', () => {
+      if (!current()) return;
+      this.setConnected(false);
+      // Cluster: this node's connection does not come back by itself; try the next node.
+      if (usesCluster(this.config)) this.resubscribeSoon(attempt + 1);
+    });
+    subscriber.on('reconnecting', () => current() && this.setConnected(false));
     // node-redis resubscribes on reconnect; 'ready' fires once the connection is usable again.
     subscriber.on('ready', () => {
-      if (this.subscriber === subscriber && subscriber.isReady) this.setConnected(true);
+      if (current() && subscriber.isReady) this.setConnected(true);
     });
     try {
       await withTimeout(subscriber.connect(), 2_000);
@@ -77,14 +112,41 @@ export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
         subscriber.subscribe(this.channel, (raw) => this.onMessage(raw)),
         2_000,
       );
-      this.setConnected(subscriber.isReady);
+      if (current()) this.setConnected(subscriber.isReady);
     } catch (error) {
       this.logger.warn(`near caches off until Redis pub/sub is reachable (${(error as Error).message})`);
+      if (!current()) return;
       this.setConnected(false);
+      if (usesCluster(this.config)) {
+        if (subscriber.isOpen) subscriber.destroy();
+        this.resubscribeSoon(attempt + 1);
+      }
     }
   }
 
+  private replaceHub(attempt: number): void {
+    const previous = this.hub;
+    const hub = clusterHubClient(this.config, attempt, true);
+    hub.on('error', () => undefined); // a failed PUBLISH falls back to the cluster client
+    void hub.connect().catch(() => undefined);
+    this.hub = hub;
+    if (previous) closeQuietly(previous);
+  }
+
+  private resubscribeSoon(attempt: number): void {
+    if (this.stopped || this.retry) return;
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      if (!this.stopped) void this.subscribe(attempt);
+    }, 500);
+    this.retry.unref();
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retry);
+    if (this.hub) closeQuietly(this.hub);
+    this.hub = undefined;
     const subscriber = this.subscriber;
     this.subscriber = undefined;
     this.setConnected(false);
@@ -109,4 +171,9 @@ export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
     this.connected = connected;
     for (const cache of this.caches.values()) cache.setActive(connected);
   }
+}
+
+function closeQuietly(client: RedisClient): void {
+  if (client.isReady) void client.close().catch(() => client.destroy());
+  else if (client.isOpen) client.destroy();
 }

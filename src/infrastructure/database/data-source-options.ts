@@ -1,10 +1,10 @@
 import type { DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../../config/app-config.js';
 import { QueryObserver } from './query-observer.js';
-import { ENTITIES, MIGRATIONS } from './schema.js';
+import type { ModuleSchema } from './module-schema.js';
 import { TypeOrmLogger } from './typeorm-logger.js';
 
-export function dataSourceOptions(config: AppConfig): DataSourceOptions {
+export function dataSourceOptions(config: AppConfig, schema: ModuleSchema): DataSourceOptions {
   const { db } = config;
   return {
     type: 'mysql',
@@ -20,8 +20,8 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
     // Strings for DECIMAL/BIGINT keep precision; our money columns are INT and parsed explicitly.
     supportBigNumbers: true,
     bigNumberStrings: false,
-    entities: ENTITIES,
-    migrations: MIGRATIONS,
+    entities: schema.entities,
+    migrations: schema.migrations,
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,

@@ -4,6 +4,8 @@ import { DataSource } from 'typeorm';
 import { REDIS_CLIENT, type RedisClient } from '../cache/redis-client.js';
 import { withTimeout } from '../cache/with-timeout.js';
 import { leanQuery } from '../database/lean-query.js';
+import { ReadReplicas } from '../database/read-replicas.service.js';
+import type { ReplicaState } from '../database/replica-state.js';
 import { ShutdownState } from './shutdown-state.js';
 
 const CHECK_TIMEOUT_MS = 1_000;
@@ -17,6 +19,7 @@ export class ReadinessIndicators {
     private readonly health: HealthIndicatorService,
     private readonly dataSource: DataSource,
     private readonly shutdown: ShutdownState,
+    private readonly replicas: ReadReplicas,
     @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
   ) {}
 
@@ -48,6 +51,10 @@ export class ReadinessIndicators {
     return this.shutdown.isDraining ? check.down({ message: 'draining' }) : check.up();
   }
 
+  replicaStatus() {
+    return replicaStatus(this.replicas.configured, this.replicas.states());
+  }
+
   /** Reported, never failing: without Redis the service still serves from MySQL. */
   async redisStatus(): Promise<{ status: 'up' } | { status: 'degraded'; message: string }> {
     try {
@@ -57,6 +64,19 @@ export class ReadinessIndicators {
       return { status: 'degraded', message: describe(error) };
     }
   }
+}
+
+/**
+ * Reported, never failing: reads that may lag fall back to the primary while no replica is usable.
+ * `degraded` when some configured replica is down or lagging; undefined when none is configured.
+ */
+export function replicaStatus(
+  configured: boolean,
+  replicas: Record<string, ReplicaState>,
+): { status: 'up' | 'degraded'; replicas: Record<string, ReplicaState> } | undefined {
+  if (!configured) return undefined;
+  const allUp = Object.values(replicas).every((state) => state.status === 'up');
+  return { status: allUp ? 'up' : 'degraded', replicas };
 }
 
 function describe(error: unknown): string {

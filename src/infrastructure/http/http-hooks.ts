@@ -21,7 +21,7 @@ declare module 'fastify' {
 
 /**
  * Per-request plumbing on the raw Fastify instance: request id header, the async request context
- * (entered in preHandler, after the body is parsed, so it spans guards, pipes and the handler),
+ * (entered in preHandler, after the body is parsed, so it spans pipes, interceptors and the handler),
  * the duration histogram and one access-log line per request.
  */
 export function registerHttpHooks(fastify: FastifyInstance, logger: Pino, exposeQueryCount: boolean): void {

@@ -16,11 +16,17 @@ const REDACT = [
   '*.secret',
 ];
 
-/** JSON logs to stdout, buffered so logging never becomes the bottleneck; flushed on shutdown. */
+/**
+ * JSON logs to stdout, buffered: lines are collected up to 4 KiB and written in one synchronous
+ * write (flushed on shutdown). Synchronous on purpose: sonic-boom's asynchronous mode costs ~3× the
+ * CPU per line on Node 24 (8–9 µs against ~3 µs, measured in bench/README.md), and with one access-log
+ * line per request that was the largest single cost of a cached read. A consumer that stops reading
+ * stdout slows the process down instead of growing its memory without bound.
+ */
 export function createRootLogger(config: AppConfig): Pino {
   return pino(
     { level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' }, base: { service: 'mainspring' } },
-    pino.destination({ dest: 1, sync: false, minLength: 4096 }),
+    pino.destination({ dest: 1, sync: true, minLength: 4096 }),
   );
 }
 

@@ -30,6 +30,13 @@ export const cacheEvents = new Counter({
   registers: [metricsRegistry],
 });
 
+export const webhookAttempts = new Counter({
+  name: 'webhook_attempts_total',
+  help: 'Webhook delivery attempts by outcome: delivered, retry (failed, will be retried), failed (given up)',
+  labelNames: ['outcome'] as const,
+  registers: [metricsRegistry],
+});
+
 export interface PoolStats {
   /** Connections open (busy + idle). */
   open: number;

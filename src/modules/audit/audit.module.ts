@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { AuditEventsController } from './controllers/audit-events.controller.js';
+import { AuditSealJob } from './jobs/audit-seal.job.js';
 import { AuditChainRepository } from './repositories/audit-chain.repository.js';
 import { AuditEventRepository } from './repositories/audit-event.repository.js';
 import { AuditQueryService } from './services/audit-query.service.js';
@@ -18,6 +19,7 @@ import { AuditVerifierService } from './services/audit-verifier.service.js';
     AuditQueryService,
     AuditSealerService,
     AuditVerifierService,
+    AuditSealJob,
   ],
   exports: [AuditService],
 })

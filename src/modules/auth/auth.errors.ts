@@ -8,6 +8,11 @@ export const AuthErrors = {
   invalidRefreshToken: () =>
     new DomainError(401, 'invalid_refresh_token', 'The refresh token is invalid, expired or revoked'),
   emailTaken: () => conflict('email_taken', 'An account with this email already exists'),
+  /** Identical for unknown, expired and already used tokens. */
+  invalidResetToken: () =>
+    badRequest('invalid_reset_token', 'The password-reset token is invalid, expired or already used', [
+      { field: 'token', message: 'token is invalid, expired or already used' },
+    ]),
   wrongCurrentPassword: () =>
     badRequest('invalid_current_password', 'The current password is wrong', [
       { field: 'currentPassword', message: 'currentPassword is wrong' },

@@ -1,45 +1,33 @@
 import { conflict, DomainError, notFound } from '../../common/errors/domain-error.js';
 
-/** The inventory module's error codes (problem+json `code`). */
-export const InventoryErrorCode = {
-  duplicateSku: 'duplicate_sku',
-  outOfStock: 'out_of_stock',
-  belowReserved: 'stock_below_reserved',
-  productInactive: 'product_inactive',
-  reservationNotPending: 'reservation_not_pending',
-  productNotFound: 'product_not_found',
-} as const;
-
 export interface ShortItem {
   productId: string;
   requested: number;
   available: number;
 }
 
-export const duplicateSku = (sku: string) =>
-  conflict(InventoryErrorCode.duplicateSku, `A product with sku "${sku}" already exists`);
-
-export const outOfStock = (items: ShortItem[]) =>
-  conflict(InventoryErrorCode.outOfStock, 'Not enough stock for some items', { items });
-
-export const belowReserved = (productId: string, onHand: number, reserved: number, delta: number) =>
-  conflict(InventoryErrorCode.belowReserved, 'The adjustment would take on-hand stock below what is reserved', {
-    productId,
-    onHand,
-    reserved,
-    delta,
-  });
-
-export const productInactive = (productIds: string[]) =>
-  conflict(InventoryErrorCode.productInactive, 'Some products are not active', { productIds });
-
-export const reservationNotPending = (status: string) =>
-  conflict(InventoryErrorCode.reservationNotPending, `The reservation is ${status}, not pending`, {
-    reservationStatus: status,
-  });
-
-export const productNotFound = () => notFound('Product');
-
-/** Unknown product ids given in a body (reservations, plan items): 404 naming them. */
-export const unknownProducts = (productIds: string[]) =>
-  new DomainError(404, InventoryErrorCode.productNotFound, 'Some products do not exist', { extra: { productIds } });
+/** The inventory module's errors (problem+json `code`), one factory each. */
+export const InventoryErrors = {
+  duplicateSku: (sku: string) => conflict('duplicate_sku', `A product with sku "${sku}" already exists`),
+  outOfStock: (items: ShortItem[]) => conflict('out_of_stock', 'Not enough stock for some items', { items }),
+  belowReserved: (productId: string, onHand: number, reserved: number, delta: number) =>
+    conflict('stock_below_reserved', 'The adjustment would take on-hand stock below what is reserved', {
+      productId,
+      onHand,
+      reserved,
+      delta,
+    }),
+  productInactive: (productIds: string[]) =>
+    conflict('product_inactive', 'Some products are not active', { productIds }),
+  reservationNotPending: (status: string) =>
+    conflict('reservation_not_pending', `The reservation is ${status}, not pending`, { reservationStatus: status }),
+  productNotFound: () => notFound('Product'),
+  /** Unknown product ids given in a body (reservations, plan items): 404 naming them. */
+  unknownProducts: (productIds: string[]) =>
+    new DomainError(404, 'product_not_found', 'Some products do not exist', { extra: { productIds } }),
+  /** If-Match named another version than the product's. */
+  productVersionMismatch: (currentVersion: number) =>
+    new DomainError(412, 'version_mismatch', 'The product has changed (If-Match does not match its version)', {
+      extra: { currentVersion },
+    }),
+} as const;

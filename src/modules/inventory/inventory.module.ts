@@ -7,7 +7,7 @@ import { ReservationRepository } from './repositories/reservation.repository.js'
 import { StockRepository } from './repositories/stock.repository.js';
 import { CatalogCacheService } from './services/catalog-cache.service.js';
 import { ProductService } from './services/product.service.js';
-import { ReservationExpiryJob } from './services/reservation-expiry.job.js';
+import { ReservationExpiryJob } from './jobs/reservation-expiry.job.js';
 import { ReservationService } from './services/reservation.service.js';
 import { StockAllocationService } from './services/stock-allocation.service.js';
 import { StockLedgerService } from './services/stock-ledger.service.js';

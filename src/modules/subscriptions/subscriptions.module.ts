@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { InventoryModule } from '../inventory/inventory.module.js';
+import { InventoryModule } from '../inventory/index.js';
 import { BillingController } from './controllers/billing.controller.js';
 import { PlansController } from './controllers/plans.controller.js';
 import { SubscriptionsController } from './controllers/subscriptions.controller.js';
@@ -13,7 +13,7 @@ import { BillingSummaryService } from './services/billing-summary.service.js';
 import { EntitlementService } from './services/entitlement.service.js';
 import { PaymentService } from './services/payment.service.js';
 import { PlanService } from './services/plan.service.js';
-import { RenewalJob } from './services/renewal.job.js';
+import { RenewalJob } from './jobs/renewal.job.js';
 import { RenewalService } from './services/renewal.service.js';
 import { StockAdapter } from './services/stock.adapter.js';
 import { SubscriptionService } from './services/subscription.service.js';

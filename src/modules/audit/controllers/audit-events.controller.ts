@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '../../../common/auth/require-permission.decorator.js';
 import type { Page } from '../../../common/pagination/pagination.js';
-import { AuditEventDto, AuditEventPageDto, AuditEventQuery, VerifyResultDto } from '../dto/audit-event.dto.js';
+import { AuditEventResponse, AuditEventPage, AuditEventQuery, VerifyResponse } from '../dto/audit-event.dto.js';
 import { AuditQueryService } from '../services/audit-query.service.js';
 import { AuditVerifierService } from '../services/audit-verifier.service.js';
 
@@ -20,9 +20,9 @@ export class AuditEventsController {
 
   @Get()
   @ApiOperation({ summary: 'Recorded events, newest first; every filter is served by an index' })
-  @ApiOkResponse({ type: AuditEventPageDto })
+  @ApiOkResponse({ type: AuditEventPage })
   @ApiResponse({ status: 400, description: 'Invalid filter (e.g. from/to not ISO 8601) or cursor' })
-  list(@Query() query: AuditEventQuery): Promise<Page<AuditEventDto>> {
+  list(@Query() query: AuditEventQuery): Promise<Page<AuditEventResponse>> {
     return this.query.list(query);
   }
 
@@ -31,8 +31,8 @@ export class AuditEventsController {
     summary: 'Seal pending events, then recompute the whole hash chain in batches',
     description: 'ok:false names the first event whose link does not verify (changed, deleted or reordered).',
   })
-  @ApiOkResponse({ type: VerifyResultDto })
-  verify(): Promise<VerifyResultDto> {
+  @ApiOkResponse({ type: VerifyResponse })
+  verify(): Promise<VerifyResponse> {
     return this.verifier.verify();
   }
 }

@@ -40,7 +40,7 @@ export class AuditEventQuery extends PageQuery {
   to?: string;
 }
 
-export class AuditEventDto {
+export class AuditEventResponse {
   @ApiProperty() id: string;
   @ApiProperty({ format: 'date-time' }) occurredAt: string;
   @ApiProperty({ nullable: true, type: String, description: 'User id, "system", or null (anonymous)' })
@@ -55,28 +55,28 @@ export class AuditEventDto {
   changes: unknown;
 }
 
-export class AuditEventPageDto {
-  @ApiProperty({ type: [AuditEventDto] }) data: AuditEventDto[];
+export class AuditEventPage {
+  @ApiProperty({ type: [AuditEventResponse] }) data: AuditEventResponse[];
   @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
 }
 
-export class ChainHeadDto {
+export class ChainHeadResponse {
   @ApiProperty() seq: number;
   @ApiProperty() eventId: string;
   @ApiProperty({ description: 'SHA-256 (hex) of the last link' }) hash: string;
 }
 
-export class VerifyResultDto {
+export class VerifyResponse {
   @ApiProperty() ok: boolean;
   @ApiProperty({ description: 'Links verified intact' }) checked: number;
   @ApiPropertyOptional({ description: 'The first event whose link does not verify' }) firstBrokenId?: string;
   @ApiPropertyOptional() reason?: string;
-  @ApiProperty({ type: ChainHeadDto, nullable: true, description: 'Last verified link: export it elsewhere' })
-  head: ChainHeadDto | null;
+  @ApiProperty({ type: ChainHeadResponse, nullable: true, description: 'Last verified link: export it elsewhere' })
+  head: ChainHeadResponse | null;
   @ApiProperty({ description: 'Events committed but not yet sealed when verification ended' }) unsealed: number;
 }
 
-export function toAuditEventDto(row: AuditEventRow): AuditEventDto {
+export function toAuditEventResponse(row: AuditEventRow): AuditEventResponse {
   let changes: unknown;
   try {
     changes = JSON.parse(row.changes);

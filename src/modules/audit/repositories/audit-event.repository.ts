@@ -72,8 +72,8 @@ export function listEventsQuery(filter: AuditEventFilter, limit: number): SqlQue
 export class AuditEventRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async list(filter: AuditEventFilter, limit: number): Promise<AuditEventRow[]> {
+  async list(filter: AuditEventFilter, limit: number, source: DataSource = this.dataSource): Promise<AuditEventRow[]> {
     const { sql, params } = listEventsQuery(filter, limit);
-    return this.dataSource.query(sql, params);
+    return source.query(sql, params);
   }
 }

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
+import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
 import { AuditChainRepository, type NewLink } from '../repositories/audit-chain.repository.js';
 import { GENESIS_HASH, linkHash } from './chain.js';
@@ -13,9 +12,6 @@ export interface SealOptions {
   waitSeconds?: number;
 }
 
-const FULL_SWEEP_EVERY_MS = 3_600_000;
-const INTERVAL_NAME = 'audit-sealer';
-
 /**
  * Links committed events into the hash chain, in the order it discovers them (whatever is unsealed,
  * by id), so a transaction that commits an older id late is simply sealed later. Writers never
@@ -23,46 +19,16 @@ const INTERVAL_NAME = 'audit-sealer';
  * instances skip the pass instead of queueing; seq and event_id uniqueness back that up.
  */
 @Injectable()
-export class AuditSealerService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(AuditSealerService.name);
+export class AuditSealerService {
   private readonly lockName: string;
-  private running = false;
-  private lastFullSweepAt = 0;
 
   constructor(
     private readonly chain: AuditChainRepository,
-    private readonly scheduler: SchedulerRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     // Named locks are server-wide: scope it to this database (names are limited to 64 chars).
     const database = createHash('sha256').update(config.db.database).digest('hex').slice(0, 32);
     this.lockName = `mainspring:audit-sealer:${database}`;
-  }
-
-  onApplicationBootstrap(): void {
-    if (!this.config.jobs.enabled) return;
-    const handle = setInterval(() => void this.tick(), this.config.audit.sealIntervalMs);
-    handle.unref();
-    this.scheduler.addInterval(INTERVAL_NAME, handle);
-  }
-
-  onApplicationShutdown(): void {
-    if (this.scheduler.doesExist('interval', INTERVAL_NAME)) this.scheduler.deleteInterval(INTERVAL_NAME);
-  }
-
-  /** The background job: a recent-window pass every interval, a whole-table pass hourly (and at boot). */
-  async tick(): Promise<void> {
-    if (!this.config.jobs.enabled || this.running) return;
-    this.running = true;
-    try {
-      const full = Date.now() - this.lastFullSweepAt >= FULL_SWEEP_EVERY_MS;
-      await this.sealPending({ full });
-      if (full) this.lastFullSweepAt = Date.now();
-    } catch (error) {
-      this.logger.warn(`seal pass failed: ${error instanceof Error ? error.message : String(error)}`);
-    } finally {
-      this.running = false;
-    }
   }
 
   /**

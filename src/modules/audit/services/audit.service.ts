@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { type DomainEvent, DomainEvents } from '../../../common/events/domain-events.js';
 import { newId } from '../../../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
 import { leanStatement } from '../../../infrastructure/database/lean-query.js';
@@ -20,11 +21,36 @@ export interface AuditEntry {
 }
 
 /**
+ * The domain event of every audited change, published after its transaction commits under the
+ * audit action's name (e.g. `product.update`): the audit event as it was stored.
+ */
+export interface AuditedChange extends DomainEvent {
+  /** The audit event's id. */
+  readonly id: string;
+  readonly occurredAt: Date;
+  readonly actorId: string | null;
+  readonly entityType: string;
+  readonly entityId: string;
+  readonly outcome: AuditOutcome;
+  /** Redacted, as stored. */
+  readonly changes: Record<string, unknown>;
+}
+
+/**
+ * Runs inside the recording transaction, after the event's INSERT: whatever it writes commits or rolls
+ * back with the change. How another module (webhooks' transactional outbox) adds rows to every audited
+ * change's own transaction without audit knowing it; it must stay cheap, it is on every write path.
+ * (`DomainEvents` subscribers, by contrast, run after commit: too late for an outbox.)
+ */
+export type AuditListener = (manager: EntityManager, event: AuditedChange) => Promise<void>;
+
+/**
  * The one recording API for every module. `record` writes through the caller's transaction
  * (its EntityManager): the event commits or rolls back with the change it describes, at the cost
  * of one INSERT. Actor, request id and IP come from the request context; jobs record as "system".
  * Events are stored unsealed; the sealer links them into the hash chain shortly after commit, so
- * recording never waits on a global lock.
+ * recording never waits on a global lock. Each recorded entry is also published as a domain event
+ * (AuditedChange) once the transaction commits: `manager` must be one given by TransactionService.run.
  */
 const INSERT_EVENT = `INSERT INTO audit_events
   (id, occurred_at, actor_id, action, entity_type, entity_id, request_id, ip, outcome, changes)
@@ -33,33 +59,54 @@ const INSERT_EVENT = `INSERT INTO audit_events
 @Injectable()
 export class AuditService {
   private readonly recording: boolean;
+  private readonly listeners: AuditListener[] = [];
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly events: DomainEvents,
+  ) {
     this.recording = config.audit.recording;
     // Allowed so the bench can measure the recording's cost; never silent, since it turns the trail off.
     if (!this.recording)
       new Logger(AuditService.name).warn('AUDIT_RECORDING=false: state changes are NOT audited (bench only)');
   }
 
+  /** Registered once at module init by a module that adds work to every audited change (see AuditListener). */
+  addListener(listener: AuditListener): void {
+    this.listeners.push(listener);
+  }
+
   async record(manager: EntityManager, entry: AuditEntry): Promise<void> {
-    if (!this.recording) return; // bench-only switch (AUDIT_RECORDING=false)
     const context = requestContext.current();
     const id = newId();
+    const event: AuditedChange = {
+      name: entry.action,
+      id,
+      // The id's own timestamp: time filters become primary-key ranges (see event-time.ts).
+      occurredAt: new Date(idTimestamp(id)),
+      actorId: entry.actorId !== undefined ? entry.actorId : context ? (context.actor?.id ?? null) : 'system',
+      entityType: entry.entityType,
+      entityId: entry.entityId,
+      outcome: entry.outcome ?? 'success',
+      changes: redact(entry.changes ?? {}) as Record<string, unknown>,
+    };
+    this.events.record(manager, event);
+    if (!this.recording) return; // bench-only switch (AUDIT_RECORDING=false)
     // One fixed INSERT on the caller's transaction connection, without TypeORM's per-statement work
     // (its insert builder, then its QueryRunner.query, cost more CPU than the statement itself:
     // bench scenario audit-write). Columns as in AuditEvent.
     await leanStatement(manager, INSERT_EVENT, [
-      id,
-      // The id's own timestamp: time filters become primary-key ranges (see event-time.ts).
-      new Date(idTimestamp(id)),
-      entry.actorId !== undefined ? entry.actorId : context ? (context.actor?.id ?? null) : 'system',
-      entry.action,
-      entry.entityType,
-      entry.entityId,
+      event.id,
+      event.occurredAt,
+      event.actorId,
+      event.name,
+      event.entityType,
+      event.entityId,
       context?.requestId ?? null,
       context?.ip ?? null,
-      entry.outcome ?? 'success',
-      JSON.stringify(redact(entry.changes ?? {})),
+      event.outcome,
+      JSON.stringify(event.changes),
     ]);
+    for (const listener of this.listeners) await listener(manager, event);
   }
 }

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -11,21 +12,27 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { uuidParam } from '../../../common/errors/validation.js';
 import { Authenticated } from '../../../common/auth/authenticated.decorator.js';
 import { CurrentActor } from '../../../common/auth/current-actor.decorator.js';
 import { Public } from '../../../common/auth/public.decorator.js';
 import { LoginRateLimit } from '../../../common/rate-limit/rate-limit.decorators.js';
+import { ServeDirect } from '../../../infrastructure/http/direct-route.js';
 import type { AuthenticatedActor } from '../../../infrastructure/http/request-context.js';
 import {
   AuthResponse,
   ChangePasswordBody,
   LoginBody,
+  PasswordResetAccepted,
+  PasswordResetConfirmBody,
+  PasswordResetRequestBody,
   RefreshBody,
   RegisterBody,
-  SessionList,
+  SessionPage,
 } from '../dto/auth.dto.js';
 import { UserResponse } from '../dto/user.dto.js';
 import { AuthService } from '../services/auth.service.js';
+import { PasswordResetService } from '../services/password-reset.service.js';
 import { SessionsService } from '../services/sessions.service.js';
 
 @ApiTags('auth')
@@ -35,6 +42,7 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly sessions: SessionsService,
+    private readonly passwordResets: PasswordResetService,
   ) {}
 
   @Post('register')
@@ -87,9 +95,10 @@ export class AuthController {
 
   @Get('me')
   @Authenticated()
+  @ServeDirect((req) => [req.context.actor])
   @ApiOperation({ summary: 'The calling user' })
   @ApiOkResponse({ type: UserResponse })
-  me(@CurrentActor() actor: AuthenticatedActor): Promise<UserResponse> {
+  me(@CurrentActor() actor: AuthenticatedActor): UserResponse | Promise<UserResponse> {
     return this.auth.me(actor);
   }
 
@@ -104,11 +113,36 @@ export class AuthController {
     return this.auth.changePassword(actor, body);
   }
 
+  @Post('password-reset')
+  @Public()
+  @LoginRateLimit()
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Ask for a password-reset token (sent by webhook event auth.password_reset_requested)',
+    description: 'The same 202, body and timing whether or not an account has this email.',
+  })
+  @ApiAcceptedResponse({ type: PasswordResetAccepted })
+  requestPasswordReset(@Body() body: PasswordResetRequestBody): PasswordResetAccepted {
+    this.passwordResets.request(body.email);
+    return { message: 'If an account exists for this email, a reset link is on its way' };
+  }
+
+  @Post('password-reset/confirm')
+  @Public()
+  @LoginRateLimit()
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Set a new password with a reset token; every session of the user is revoked' })
+  @ApiNoContentResponse({ description: 'Password changed' })
+  @ApiBadRequestResponse({ description: 'Unknown, expired or used token; or new password not 12 to 256 characters' })
+  confirmPasswordReset(@Body() body: PasswordResetConfirmBody): Promise<void> {
+    return this.passwordResets.confirm(body);
+  }
+
   @Get('sessions')
   @Authenticated()
   @ApiOperation({ summary: "The caller's live sessions, one per refresh-token family" })
-  @ApiOkResponse({ type: SessionList })
-  listSessions(@CurrentActor() actor: AuthenticatedActor): Promise<SessionList> {
+  @ApiOkResponse({ type: SessionPage })
+  listSessions(@CurrentActor() actor: AuthenticatedActor): Promise<SessionPage> {
     return this.sessions.list(actor);
   }
 
@@ -118,7 +152,7 @@ export class AuthController {
   @ApiOperation({ summary: "End one of the caller's sessions" })
   @ApiNoContentResponse({ description: "The session's refresh tokens stop working" })
   @ApiNotFoundResponse({ description: 'No such session of the caller' })
-  deleteSession(@CurrentActor() actor: AuthenticatedActor, @Param('id') id: string): Promise<void> {
+  deleteSession(@CurrentActor() actor: AuthenticatedActor, @Param('id', uuidParam) id: string): Promise<void> {
     return this.sessions.revokeOwn(actor, id);
   }
 }

@@ -7,6 +7,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { uuidParam } from '../../../common/errors/validation.js';
 import { RequirePermission } from '../../../common/auth/require-permission.decorator.js';
 import { SetRolesBody, UserListQuery, UserPage, UserResponse } from '../dto/user.dto.js';
 import { UsersService } from '../services/users.service.js';
@@ -29,7 +30,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Revoke every session of a user (their refresh tokens stop working)' })
   @ApiNoContentResponse({ description: 'Revoked' })
   @ApiNotFoundResponse({ description: 'No such user' })
-  revokeSessions(@Param('id') id: string): Promise<void> {
+  revokeSessions(@Param('id', uuidParam) id: string): Promise<void> {
     return this.users.revokeSessions(id);
   }
 
@@ -38,7 +39,7 @@ export class UsersController {
   @ApiOkResponse({ type: UserResponse })
   @ApiBadRequestResponse({ description: 'Unknown role' })
   @ApiNotFoundResponse({ description: 'No such user' })
-  setRoles(@Param('id') id: string, @Body() body: SetRolesBody): Promise<UserResponse> {
+  setRoles(@Param('id', uuidParam) id: string, @Body() body: SetRolesBody): Promise<UserResponse> {
     return this.users.setRoles(id, body.roles);
   }
 }

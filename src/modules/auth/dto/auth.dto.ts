@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsNotEmpty, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../../common/password-policy.js';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../../config/password-policy.js';
 import { UserResponse } from './user.dto.js';
 
 const PASSWORD_MESSAGE = `password must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters`;
@@ -98,10 +98,37 @@ export class SessionResponse {
   current: boolean;
 }
 
-export class SessionList {
+export class SessionPage {
   @ApiProperty({ type: [SessionResponse] })
   data: SessionResponse[];
 
   @ApiProperty({ type: String, nullable: true, description: 'Always null: every live session is listed' })
   nextCursor: null;
+}
+
+export class PasswordResetRequestBody {
+  @ApiProperty({ example: 'ada@example.com' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(254)
+  email: string;
+}
+
+export class PasswordResetConfirmBody {
+  @ApiProperty({ description: 'The token from the auth.password_reset_requested event' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(256)
+  token: string;
+
+  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH })
+  @IsString()
+  @MinLength(PASSWORD_MIN_LENGTH, { message: PASSWORD_MESSAGE })
+  @MaxLength(PASSWORD_MAX_LENGTH, { message: PASSWORD_MESSAGE })
+  newPassword: string;
+}
+
+export class PasswordResetAccepted {
+  @ApiProperty({ example: 'If an account exists for this email, a reset link is on its way' })
+  message: string;
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import type { RevocationChanges } from '../../../common/auth/token-revocations.js';
 import { leanQuery } from '../../../infrastructure/database/lean-query.js';
+import { affectedRows } from '../../../infrastructure/database/sql.js';
 import { AuthSession } from '../entities/auth-session.entity.js';
 import { RefreshToken } from '../entities/refresh-token.entity.js';
 
@@ -29,7 +30,7 @@ export class SessionsRepository {
       .set({ consumedAt: now })
       .where('token_hash = :tokenHash AND consumed_at IS NULL AND expires_at > :now', { tokenHash, now })
       .execute();
-    return result.affected === 1;
+    return affectedRows(result) === 1;
   }
 
   findToken(tokenHash: string, manager: EntityManager = this.dataSource.manager): Promise<RefreshToken | null> {
@@ -56,7 +57,7 @@ export class SessionsRepository {
       { id, revokedAt: IsNull() },
       { revokedAt: now, revokeReason: reason },
     );
-    return result.affected === 1;
+    return affectedRows(result) === 1;
   }
 
   /** Revokes every live session of a user; the number revoked. */
@@ -66,7 +67,7 @@ export class SessionsRepository {
       { userId, revokedAt: IsNull() },
       { revokedAt: now, revokeReason: reason },
     );
-    return result.affected ?? 0;
+    return affectedRows(result);
   }
 
   /** Revocations recorded at or after `since` (both reads are index ranges): what access-token checks need. */
@@ -102,14 +103,14 @@ export class SessionsRepository {
 
   /** Deletes up to `batch` tokens, then sessions, that ended before `before`; the rows deleted. */
   async purgeEnded(before: Date, batch: number): Promise<number> {
-    const tokens: { affectedRows?: number } = await this.dataSource.query(
-      'DELETE FROM refresh_tokens WHERE expires_at < ? LIMIT ?',
-      [before, batch],
-    );
-    const sessions: { affectedRows?: number } = await this.dataSource.query(
+    const tokens: unknown = await this.dataSource.query('DELETE FROM refresh_tokens WHERE expires_at < ? LIMIT ?', [
+      before,
+      batch,
+    ]);
+    const sessions: unknown = await this.dataSource.query(
       'DELETE FROM auth_sessions WHERE expires_at < ? OR revoked_at < ? LIMIT ?',
       [before, before, batch],
     );
-    return (tokens.affectedRows ?? 0) + (sessions.affectedRows ?? 0);
+    return affectedRows(tokens) + affectedRows(sessions);
   }
 }

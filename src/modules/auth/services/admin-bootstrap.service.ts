@@ -3,7 +3,7 @@ import { newId } from '../../../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
 import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
 import { isDuplicateKey } from '../../../infrastructure/database/mysql-errors.js';
-import { AuditService } from '../../audit/services/audit.service.js';
+import { AuditService } from '../../audit/index.js';
 import { UsersRepository } from '../repositories/users.repository.js';
 import { normalizeEmail } from './auth.service.js';
 import { PasswordService } from './password.service.js';

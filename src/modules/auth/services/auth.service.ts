@@ -4,7 +4,7 @@ import { newId } from '../../../common/ids.js';
 import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
 import { isDuplicateKey } from '../../../infrastructure/database/mysql-errors.js';
 import type { AuthenticatedActor } from '../../../infrastructure/http/request-context.js';
-import { AuditService } from '../../audit/services/audit.service.js';
+import { AuditService } from '../../audit/index.js';
 import { AuthErrors } from '../auth.errors.js';
 import type { AuthResponse, ChangePasswordBody, LoginBody, RegisterBody } from '../dto/auth.dto.js';
 import { mapUser, type UserResponse } from '../dto/user.dto.js';
@@ -12,6 +12,7 @@ import type { User } from '../entities/user.entity.js';
 import { UsersRepository } from '../repositories/users.repository.js';
 import { LoginAttemptsService } from './login-attempts.service.js';
 import { PasswordService } from './password.service.js';
+import { ProfileCache } from './profile-cache.service.js';
 import { SessionsService } from './sessions.service.js';
 
 /**
@@ -33,6 +34,7 @@ export class AuthService {
     private readonly attempts: LoginAttemptsService,
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
+    private readonly profiles: ProfileCache,
   ) {}
 
   async register(body: RegisterBody): Promise<AuthResponse> {
@@ -110,10 +112,18 @@ export class AuthService {
     return this.sessions.issue(user, sessionId, refreshToken);
   }
 
-  async me(actor: AuthenticatedActor): Promise<UserResponse> {
-    const user = await this.users.findProfile(actor.id);
-    if (!user) throw unauthorized('The account no longer exists');
-    return mapUser(user);
+  /** From the profile cache when warm (answered synchronously: no SQL, no promise), else one primary-key read. */
+  me(actor: AuthenticatedActor): UserResponse | Promise<UserResponse> {
+    return this.profiles.cached(actor.id) ?? this.loadProfile(actor.id);
+  }
+
+  private async loadProfile(userId: string): Promise<UserResponse> {
+    const profile = await this.profiles.load(userId, async () => {
+      const user = await this.users.findProfile(userId);
+      return user && mapUser(user);
+    });
+    if (!profile) throw unauthorized('The account no longer exists');
+    return profile;
   }
 
   /**
@@ -140,5 +150,6 @@ export class AuthService {
         changes: { sessionsRevoked },
       });
     });
+    await this.profiles.changed(user.id);
   }
 }

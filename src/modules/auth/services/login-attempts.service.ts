@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
-import { rateLimited } from '../rate-limit/rate-limit.guard.js';
-import { RateLimitStore } from '../rate-limit/rate-limit.store.js';
+import { rateLimited } from '../../../common/rate-limit/rate-limit.policy.js';
+import { RateLimitStore } from '../../../common/rate-limit/rate-limit.store.js';
 
 /**
  * The strict limit on password checks per subject (a normalised email: login, password change,

@@ -7,9 +7,9 @@ import { newId } from '../../../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
 import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
 import { type AuthenticatedActor, requestContext } from '../../../infrastructure/http/request-context.js';
-import { AuditService } from '../../audit/services/audit.service.js';
+import { AuditService } from '../../audit/index.js';
 import { AuthErrors } from '../auth.errors.js';
-import type { AuthResponse, SessionList } from '../dto/auth.dto.js';
+import type { AuthResponse, SessionPage } from '../dto/auth.dto.js';
 import { canonicalRoles, mapUser } from '../dto/user.dto.js';
 import type { AuthSession } from '../entities/auth-session.entity.js';
 import type { User } from '../entities/user.entity.js';
@@ -164,7 +164,7 @@ export class SessionsService {
     return { kind: 'reuse', userId: session.userId };
   }
 
-  async list(actor: AuthenticatedActor): Promise<SessionList> {
+  async list(actor: AuthenticatedActor): Promise<SessionPage> {
     const now = new Date();
     const idleCutoff = new Date(now.getTime() - this.idleSeconds * 1000);
     const rows = await this.sessions.liveSessions(actor.id, now, idleCutoff, MAX_LISTED_SESSIONS);
@@ -230,13 +230,23 @@ export class SessionsService {
     work: (manager: EntityManager, sessionsRevoked: number) => Promise<T>,
   ): Promise<T> {
     const result = await this.tx.run(async (manager) => {
-      const now = new Date();
-      const revoked = await this.sessions.revokeUserSessions(manager, userId, now, reason);
-      await this.users.refuseTokensIssuedBefore(manager, userId, now);
+      const revoked = await this.revokeAll(manager, userId, reason, new Date());
       return work(manager, revoked);
     });
     await this.revocations.changed();
     return result;
+  }
+
+  /**
+   * The same inside a transaction the caller runs (when the user is only known inside it, e.g. password
+   * reset confirm): revokes every session, refuses every access token issued so far; the number of
+   * sessions revoked. Call `accessTokensChanged()` after commit (this instance then refuses at once;
+   * every instance does within a second anyway).
+   */
+  async revokeAll(manager: EntityManager, userId: string, reason: string, now: Date): Promise<number> {
+    const revoked = await this.sessions.revokeUserSessions(manager, userId, now, reason);
+    await this.users.refuseTokensIssuedBefore(manager, userId, now);
+    return revoked;
   }
 
   /**

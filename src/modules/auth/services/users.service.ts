@@ -3,9 +3,10 @@ import type { Role } from '../../../common/auth/permissions.js';
 import { notFound } from '../../../common/errors/domain-error.js';
 import { decodeCursor, pageSize, toPage } from '../../../common/pagination/pagination.js';
 import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
-import { AuditService } from '../../audit/services/audit.service.js';
+import { AuditService } from '../../audit/index.js';
 import { canonicalRoles, mapUser, type UserListQuery, type UserPage, type UserResponse } from '../dto/user.dto.js';
 import { UsersRepository } from '../repositories/users.repository.js';
+import { ProfileCache } from './profile-cache.service.js';
 import { SessionsService } from './sessions.service.js';
 
 /** Administration of users: list, roles, sessions. Callers hold `users:manage` (the controller says so). */
@@ -16,6 +17,7 @@ export class UsersService {
     private readonly sessions: SessionsService,
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
+    private readonly profiles: ProfileCache,
   ) {}
 
   async list(query: UserListQuery): Promise<UserPage> {
@@ -45,6 +47,7 @@ export class UsersService {
       });
       return { changed: true, user: mapUser({ ...user, roles }) };
     });
+    await this.profiles.changed(userId);
     if (changed) await this.sessions.accessTokensChanged();
     return user;
   }

@@ -11,7 +11,7 @@ import {
 import { RequirePermission } from '../../../common/auth/require-permission.decorator.js';
 import { Idempotent } from '../../../common/idempotency/idempotency.interceptor.js';
 import {
-  CreateAdjustmentDto,
+  CreateAdjustmentBody,
   MovementPage,
   MovementQuery,
   MovementResponse,
@@ -32,7 +32,7 @@ export class InventoryController {
   @ApiForbiddenResponse()
   @ApiNotFoundResponse({ description: 'Unknown product' })
   @ApiConflictResponse({ description: 'On-hand would go below what is reserved' })
-  adjust(@Body() body: CreateAdjustmentDto): Promise<MovementResponse> {
+  adjust(@Body() body: CreateAdjustmentBody): Promise<MovementResponse> {
     return this.ledger.adjust(body);
   }
 

@@ -11,11 +11,20 @@ import {
   ApiPreconditionFailedResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import { uuidArgument, uuidParam } from '../../../common/errors/validation.js';
 import { Public } from '../../../common/auth/public.decorator.js';
 import { RequirePermission } from '../../../common/auth/require-permission.decorator.js';
 import { Idempotent } from '../../../common/idempotency/idempotency.interceptor.js';
-import { CreateProductDto, ProductPage, ProductQuery, ProductResponse, UpdateProductDto } from '../dto/product.dto.js';
+import { ServeDirect } from '../../../infrastructure/http/direct-route.js';
+import {
+  CreateProductBody,
+  ProductPage,
+  ProductQuery,
+  ProductResponse,
+  UpdateProductBody,
+} from '../dto/product.dto.js';
 import { ProductService } from '../services/product.service.js';
+import { parseIfMatch } from '../../../common/http/if-match.js';
 
 @ApiTags('products')
 @Controller('api/v1/products')
@@ -29,7 +38,7 @@ export class ProductsController {
   @ApiCreatedResponse({ type: ProductResponse })
   @ApiForbiddenResponse({ description: 'Not admin or staff' })
   @ApiConflictResponse({ description: 'Duplicate sku' })
-  create(@Body() body: CreateProductDto): Promise<ProductResponse> {
+  create(@Body() body: CreateProductBody): Promise<ProductResponse> {
     return this.products.create(body);
   }
 
@@ -42,6 +51,8 @@ export class ProductsController {
 
   @Get(':id')
   @Public()
+  // Served directly (the hottest read): the id is checked by uuidArgument, uuidParam's check and 400.
+  @ServeDirect((req) => [uuidArgument((req.params as { id: string }).id)])
   @ApiOkResponse({ type: ProductResponse })
   @ApiNotModifiedResponse({ description: 'If-None-Match matched the ETag' })
   @ApiNotFoundResponse()
@@ -58,10 +69,10 @@ export class ProductsController {
   @ApiConflictResponse({ description: 'Duplicate sku' })
   @ApiPreconditionFailedResponse({ description: 'If-Match does not match the current version' })
   update(
-    @Param('id') id: string,
-    @Body() body: UpdateProductDto,
+    @Param('id', uuidParam) id: string,
+    @Body() body: UpdateProductBody,
     @Headers('if-match') ifMatch?: string,
   ): Promise<ProductResponse> {
-    return this.products.update(id, body, ifMatch);
+    return this.products.update(id, body, parseIfMatch(ifMatch));
   }
 }

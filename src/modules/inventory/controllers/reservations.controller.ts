@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { uuidParam } from '../../../common/errors/validation.js';
 import { Authenticated } from '../../../common/auth/authenticated.decorator.js';
 import { CurrentActor } from '../../../common/auth/current-actor.decorator.js';
 import { Idempotent } from '../../../common/idempotency/idempotency.interceptor.js';
 import type { AuthenticatedActor } from '../../../infrastructure/http/request-context.js';
-import { CreateReservationDto, ReservationResponse } from '../dto/reservation.dto.js';
+import { CreateReservationBody, ReservationResponse } from '../dto/reservation.dto.js';
 import { ReservationService } from '../services/reservation.service.js';
 
 @ApiTags('inventory')
@@ -18,14 +19,14 @@ export class ReservationsController {
   @ApiCreatedResponse({ type: ReservationResponse })
   @ApiNotFoundResponse({ description: 'Unknown product' })
   @ApiConflictResponse({ description: 'Out of stock: `items` lists {productId, requested, available}' })
-  create(@CurrentActor() actor: AuthenticatedActor, @Body() body: CreateReservationDto): Promise<ReservationResponse> {
+  create(@CurrentActor() actor: AuthenticatedActor, @Body() body: CreateReservationBody): Promise<ReservationResponse> {
     return this.reservations.create(actor, body);
   }
 
   @Get(':id')
   @ApiOkResponse({ type: ReservationResponse })
   @ApiNotFoundResponse({ description: "Unknown, or another customer's" })
-  get(@CurrentActor() actor: AuthenticatedActor, @Param('id') id: string): Promise<ReservationResponse> {
+  get(@CurrentActor() actor: AuthenticatedActor, @Param('id', uuidParam) id: string): Promise<ReservationResponse> {
     return this.reservations.get(actor, id);
   }
 
@@ -35,7 +36,7 @@ export class ReservationsController {
   @ApiOkResponse({ type: ReservationResponse })
   @ApiNotFoundResponse()
   @ApiConflictResponse({ description: 'Not pending (released, expired or already committed)' })
-  commit(@CurrentActor() actor: AuthenticatedActor, @Param('id') id: string): Promise<ReservationResponse> {
+  commit(@CurrentActor() actor: AuthenticatedActor, @Param('id', uuidParam) id: string): Promise<ReservationResponse> {
     return this.reservations.commit(actor, id);
   }
 
@@ -45,7 +46,7 @@ export class ReservationsController {
   @ApiOkResponse({ type: ReservationResponse })
   @ApiNotFoundResponse()
   @ApiConflictResponse({ description: 'Not pending (committed, expired or already released)' })
-  release(@CurrentActor() actor: AuthenticatedActor, @Param('id') id: string): Promise<ReservationResponse> {
+  release(@CurrentActor() actor: AuthenticatedActor, @Param('id', uuidParam) id: string): Promise<ReservationResponse> {
     return this.reservations.release(actor, id);
   }
 }

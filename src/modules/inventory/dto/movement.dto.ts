@@ -3,7 +3,7 @@ import { IsInt, IsOptional, IsString, Length, Max, Min, NotEquals } from 'class-
 import { PageQuery } from '../../../common/pagination/pagination.js';
 import { MOVEMENT_KINDS, type MovementKind, type StockMovement } from '../entities/stock-movement.entity.js';
 
-export class CreateAdjustmentDto {
+export class CreateAdjustmentBody {
   @ApiProperty()
   @IsString()
   @Length(1, 36)

@@ -7,7 +7,7 @@ export const SKU_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const CURRENCY_PATTERN = /^[A-Z]{3}$/;
 const MAX_INT = 2_000_000_000;
 
-export class CreateProductDto {
+export class CreateProductBody {
   @ApiProperty({ example: 'MUG-001', description: 'Unique; letters, digits, . _ - (1–64)' })
   @IsString()
   @Matches(SKU_PATTERN, { message: 'sku must be 1–64 letters, digits, ".", "_" or "-"' })
@@ -48,7 +48,7 @@ export class CreateProductDto {
   active?: boolean;
 }
 
-export class UpdateProductDto {
+export class UpdateProductBody {
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()

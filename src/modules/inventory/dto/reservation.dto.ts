@@ -18,7 +18,7 @@ import { type Reservation, RESERVATION_STATUSES, type ReservationStatus } from '
 export const DEFAULT_RESERVATION_TTL_SECONDS = 900;
 export const MAX_RESERVATION_TTL_SECONDS = 86_400;
 
-export class ReservationItemDto {
+export class ReservationItemBody {
   @ApiProperty()
   @IsString()
   @Length(1, 36)
@@ -31,14 +31,14 @@ export class ReservationItemDto {
   quantity: number;
 }
 
-export class CreateReservationDto {
-  @ApiProperty({ type: [ReservationItemDto] })
+export class CreateReservationBody {
+  @ApiProperty({ type: [ReservationItemBody] })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
   @ValidateNested({ each: true })
-  @Type(() => ReservationItemDto)
-  items: ReservationItemDto[];
+  @Type(() => ReservationItemBody)
+  items: ReservationItemBody[];
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_RESERVATION_TTL_SECONDS, default: DEFAULT_RESERVATION_TTL_SECONDS })
   @IsOptional()

@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { ProductRow } from '../dto/product.dto.js';
 import { leanQuery } from '../../../infrastructure/database/lean-query.js';
 import { Product } from '../entities/product.entity.js';
-import { affectedRows, likePrefix } from './affected-rows.js';
+import { affectedRows, likePrefix } from '../../../infrastructure/database/sql.js';
 
 const PRODUCT_COLUMNS = `p.id, p.sku, p.name, p.description, p.price_cents, p.currency, p.active, p.version,
   p.created_at, p.updated_at, s.on_hand, s.reserved`;
@@ -44,9 +44,9 @@ export class ProductRepository {
   }
 
   /** A keyset page in id order (time-ordered ids: newest last), optionally only (in)active products. */
-  async list(filter: ProductListFilter): Promise<ProductRow[]> {
+  async list(filter: ProductListFilter, source: DataSource = this.dataSource): Promise<ProductRow[]> {
     const { where, params } = pageConditions(filter, [], []);
-    return (await this.dataSource.query(
+    return (await source.query(
       `SELECT ${PRODUCT_COLUMNS} FROM products p JOIN stock_levels s ON s.product_id = p.id
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY p.id LIMIT ?`,
       params,
@@ -57,9 +57,14 @@ export class ProductRepository {
    * Products whose `column` starts with `prefix` (a range on that column's index), in id order.
    * The service runs it for name and for sku and merges: no `%q%` scan, no OR across two indexes.
    */
-  async prefixSearch(column: 'name' | 'sku', prefix: string, filter: ProductListFilter): Promise<ProductRow[]> {
+  async prefixSearch(
+    column: 'name' | 'sku',
+    prefix: string,
+    filter: ProductListFilter,
+    source: DataSource = this.dataSource,
+  ): Promise<ProductRow[]> {
     const { where, params } = pageConditions(filter, [`p.${column} LIKE ?`], [likePrefix(prefix)]);
-    return (await this.dataSource.query(
+    return (await source.query(
       `SELECT ${PRODUCT_COLUMNS} FROM products p FORCE INDEX (${column === 'name' ? 'idx_products_name' : 'uq_products_sku'})
        JOIN stock_levels s ON s.product_id = p.id
        WHERE ${where.join(' AND ')} ORDER BY p.id LIMIT ?`,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ReservationItem } from '../entities/reservation-item.entity.js';
 import { Reservation, type ReservationStatus } from '../entities/reservation.entity.js';
-import { affectedRows } from './affected-rows.js';
+import { affectedRows } from '../../../infrastructure/database/sql.js';
 
 @Injectable()
 export class ReservationRepository {

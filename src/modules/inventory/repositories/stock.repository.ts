@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { newId } from '../../../common/ids.js';
 import { StockLevel } from '../entities/stock-level.entity.js';
 import { type MovementKind, StockMovement } from '../entities/stock-movement.entity.js';
-import { affectedRows } from './affected-rows.js';
+import { affectedRows } from '../../../infrastructure/database/sql.js';
 
 /** Upper bound for on_hand (INT column): an adjustment past it is refused rather than overflowing. */
 const MAX_ON_HAND = 2_000_000_000;

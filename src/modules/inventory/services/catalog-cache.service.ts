@@ -53,12 +53,13 @@ export class CatalogCacheService {
   async productPage(
     query: Record<string, unknown>,
     load: () => Promise<Page<ProductResponse>>,
+    ttlMs: number = InventoryCacheTtl.listMs,
   ): Promise<Page<ProductResponse>> {
     const page = await this.throughRedis(
       [InventoryCacheKeys.listGeneration()],
       ([generation]) => InventoryCacheKeys.productList(generation, query),
       load,
-      InventoryCacheTtl.listMs,
+      ttlMs,
     );
     return page ?? load();
   }
@@ -69,16 +70,15 @@ export class CatalogCacheService {
     if (ids.length === 0) return;
     if (this.cache.enabled) {
       try {
-        const multi = this.redis.multi();
-        for (const id of ids) {
-          multi.set(this.fullKey(InventoryCacheKeys.productGeneration(id)), newId(), {
+        // One SET per generation, sent together (not one MULTI: on a Redis Cluster the keys are in many slots).
+        // Each is atomic on its own, and all are done before the near caches are told below.
+        const keys = [...ids.map(InventoryCacheKeys.productGeneration), InventoryCacheKeys.listGeneration()];
+        const renewals = keys.map((key) =>
+          this.redis.set(this.fullKey(key), newId(), {
             expiration: { type: 'PX', value: InventoryCacheTtl.generationMs },
-          });
-        }
-        multi.set(this.fullKey(InventoryCacheKeys.listGeneration()), newId(), {
-          expiration: { type: 'PX', value: InventoryCacheTtl.generationMs },
-        });
-        await withTimeout(multi.exec(), INVALIDATE_TIMEOUT_MS);
+          }),
+        );
+        await withTimeout(Promise.all(renewals), INVALIDATE_TIMEOUT_MS);
       } catch (error) {
         // Bounded staleness: cached values expire within InventoryCacheTtl.
         this.logger.warn(`could not invalidate catalogue cache (${(error as Error).message})`);
@@ -111,7 +111,11 @@ export class CatalogCacheService {
   private async generations(keys: string[]): Promise<string[] | { start: () => void } | undefined> {
     const fullKeys = keys.map((key) => this.fullKey(key));
     try {
-      const values = await withTimeout(this.redis.mGet(fullKeys), this.config.redis.timeoutMs);
+      // GETs, not one MGET: on a Redis Cluster the keys may be in different slots.
+      const values = await withTimeout(
+        Promise.all(fullKeys.map((key) => this.redis.get(key))),
+        this.config.redis.timeoutMs,
+      );
       if (values.every((value): value is string => typeof value === 'string')) return values;
       const start = () => {
         const starts = fullKeys

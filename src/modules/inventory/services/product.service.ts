@@ -1,38 +1,27 @@
 import { Injectable } from '@nestjs/common';
-import { badRequest, DomainError } from '../../../common/errors/domain-error.js';
+import type { DataSource } from 'typeorm';
 import { newId } from '../../../common/ids.js';
 import { decodeCursor, type Page, pageSize, toPage } from '../../../common/pagination/pagination.js';
 import { isDuplicateKey } from '../../../infrastructure/database/mysql-errors.js';
+import { ReadReplicas } from '../../../infrastructure/database/read-replicas.service.js';
 import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
-import { AuditService } from '../../audit/services/audit.service.js';
-import { diffChanges } from '../../audit/services/redact.js';
+import { AuditService, diffChanges } from '../../audit/index.js';
 import {
-  type CreateProductDto,
+  type CreateProductBody,
   mapProduct,
   type ProductQuery,
   type ProductResponse,
   type ProductRow,
-  type UpdateProductDto,
+  type UpdateProductBody,
 } from '../dto/product.dto.js';
 import { Product } from '../entities/product.entity.js';
-import { duplicateSku, productNotFound } from '../inventory.errors.js';
+import { InventoryCacheTtl } from '../inventory.cache-keys.js';
+import { InventoryErrors } from '../inventory.errors.js';
 import { type ProductFields, ProductRepository } from '../repositories/product.repository.js';
 import { StockRepository } from '../repositories/stock.repository.js';
 import { CatalogCacheService } from './catalog-cache.service.js';
 
 const EDITABLE: readonly (keyof ProductFields)[] = ['sku', 'name', 'description', 'priceCents', 'currency', 'active'];
-
-/** `If-Match: 3`, `"3"` or `W/"3"` → 3. */
-export function parseIfMatch(header: string | undefined): number | undefined {
-  if (header === undefined) return undefined;
-  const match = /^\s*(?:W\/)?"?(\d{1,10})"?\s*$/.exec(header);
-  if (!match) {
-    throw badRequest('invalid_if_match', 'If-Match must be the product version', [
-      { field: 'If-Match', message: 'must be the product version (an integer)' },
-    ]);
-  }
-  return Number(match[1]);
-}
 
 function fieldsOf(product: Product): Record<string, unknown> {
   return Object.fromEntries(EDITABLE.map((field) => [field, product[field]]));
@@ -46,6 +35,7 @@ export class ProductService {
     private readonly transactions: TransactionService,
     private readonly audit: AuditService,
     private readonly catalog: CatalogCacheService,
+    private readonly replicas: ReadReplicas,
   ) {}
 
   async get(id: string): Promise<ProductResponse> {
@@ -53,7 +43,7 @@ export class ProductService {
       const row = await this.products.findRowById(id);
       return row && mapProduct(row);
     });
-    if (!product) throw productNotFound();
+    if (!product) throw InventoryErrors.productNotFound();
     return product;
   }
 
@@ -61,27 +51,40 @@ export class ProductService {
     const limit = pageSize(query);
     const [afterId] = (decodeCursor(query.cursor, 1) ?? []) as string[];
     const key = { q: query.q ?? null, active: query.active ?? null, limit, cursor: query.cursor ?? null };
-    return this.catalog.productPage(key, async () => {
-      const filter = { limit: limit + 1, afterId, active: query.active };
-      let rows: ProductRow[];
-      if (query.q === undefined) {
-        rows = await this.products.list(filter);
-      } else {
-        // Two index-served prefix ranges, merged in id order: the first limit+1 ids of the union are
-        // among the first limit+1 of each side.
-        const [byName, bySku] = await Promise.all([
-          this.products.prefixSearch('name', query.q, filter),
-          this.products.prefixSearch('sku', query.q, filter),
-        ]);
-        const merged = new Map<string, ProductRow>();
-        for (const row of [...byName, ...bySku]) merged.set(row.id, row);
-        rows = [...merged.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, limit + 1);
-      }
-      return toPage(rows, limit, (row) => [row.id], mapProduct);
-    });
+    // A catalogue page may lag (replica, docs/scaling.md); a product by id never does (it is read from the
+    // primary: read-your-writes after a PATCH).
+    return this.catalog.productPage(
+      key,
+      () => this.replicas.read((db) => this.loadPage(query, limit, afterId, db)),
+      this.replicas.cacheTtl(InventoryCacheTtl.listMs),
+    );
   }
 
-  async create(dto: CreateProductDto): Promise<ProductResponse> {
+  private async loadPage(
+    query: ProductQuery,
+    limit: number,
+    afterId: string | undefined,
+    db: DataSource,
+  ): Promise<Page<ProductResponse>> {
+    const filter = { limit: limit + 1, afterId, active: query.active };
+    let rows: ProductRow[];
+    if (query.q === undefined) {
+      rows = await this.products.list(filter, db);
+    } else {
+      // Two index-served prefix ranges, merged in id order: the first limit+1 ids of the union are
+      // among the first limit+1 of each side.
+      const [byName, bySku] = await Promise.all([
+        this.products.prefixSearch('name', query.q, filter, db),
+        this.products.prefixSearch('sku', query.q, filter, db),
+      ]);
+      const merged = new Map<string, ProductRow>();
+      for (const row of [...byName, ...bySku]) merged.set(row.id, row);
+      rows = [...merged.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, limit + 1);
+    }
+    return toPage(rows, limit, (row) => [row.id], mapProduct);
+  }
+
+  async create(dto: CreateProductBody): Promise<ProductResponse> {
     const now = new Date();
     const product = Object.assign(new Product(), {
       id: newId(),
@@ -125,22 +128,21 @@ export class ProductService {
         });
       });
     } catch (error) {
-      if (isDuplicateKey(error)) throw duplicateSku(dto.sku);
+      if (isDuplicateKey(error)) throw InventoryErrors.duplicateSku(dto.sku);
       throw error;
     }
     await this.catalog.invalidate([product.id]);
     return mapProduct(this.toRow(product, initialStock, 0));
   }
 
-  async update(id: string, dto: UpdateProductDto, ifMatch: string | undefined): Promise<ProductResponse> {
-    const expectedVersion = parseIfMatch(ifMatch);
+  async update(id: string, dto: UpdateProductBody, expectedVersion: number | undefined): Promise<ProductResponse> {
     let result: ProductResponse;
     try {
       result = await this.transactions.run(async (manager) => {
         const current = await this.products.lockById(manager, id);
-        if (!current) throw productNotFound();
+        if (!current) throw InventoryErrors.productNotFound();
         if (expectedVersion !== undefined && expectedVersion !== current.version) {
-          throw preconditionFailedFor(current.version);
+          throw InventoryErrors.productVersionMismatch(current.version);
         }
         const changed: ProductFields = {};
         for (const field of EDITABLE) {
@@ -151,7 +153,7 @@ export class ProductService {
         if (Object.keys(changed).length > 0) {
           const now = new Date();
           if (!(await this.products.update(manager, id, current.version, changed, now))) {
-            throw preconditionFailedFor(current.version);
+            throw InventoryErrors.productVersionMismatch(current.version);
           }
           await this.audit.record(manager, {
             action: 'product.update',
@@ -161,11 +163,11 @@ export class ProductService {
           });
         }
         const row = await this.products.findRowById(id, manager);
-        if (!row) throw productNotFound();
+        if (!row) throw InventoryErrors.productNotFound();
         return mapProduct(row);
       });
     } catch (error) {
-      if (isDuplicateKey(error)) throw duplicateSku(dto.sku ?? '');
+      if (isDuplicateKey(error)) throw InventoryErrors.duplicateSku(dto.sku ?? '');
       throw error;
     }
     await this.catalog.invalidate([id]);
@@ -188,10 +190,4 @@ export class ProductService {
       reserved,
     };
   }
-}
-
-function preconditionFailedFor(version: number) {
-  return new DomainError(412, 'version_mismatch', 'The product has changed (If-Match does not match its version)', {
-    extra: { currentVersion: version },
-  });
 }

@@ -5,9 +5,9 @@ import { notFound } from '../../../common/errors/domain-error.js';
 import { newId } from '../../../common/ids.js';
 import type { AuthenticatedActor } from '../../../infrastructure/http/request-context.js';
 import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
-import { AuditService } from '../../audit/services/audit.service.js';
+import { AuditService } from '../../audit/index.js';
 import {
-  type CreateReservationDto,
+  type CreateReservationBody,
   DEFAULT_RESERVATION_TTL_SECONDS,
   effectiveStatus,
   mapReservation,
@@ -16,13 +16,7 @@ import {
 import { ReservationItem } from '../entities/reservation-item.entity.js';
 import { Reservation } from '../entities/reservation.entity.js';
 import type { MovementKind } from '../entities/stock-movement.entity.js';
-import {
-  outOfStock,
-  productInactive,
-  reservationNotPending,
-  type ShortItem,
-  unknownProducts,
-} from '../inventory.errors.js';
+import { InventoryErrors, type ShortItem } from '../inventory.errors.js';
 import { ProductRepository } from '../repositories/product.repository.js';
 import { ReservationRepository } from '../repositories/reservation.repository.js';
 import { StockRepository } from '../repositories/stock.repository.js';
@@ -58,21 +52,21 @@ export class ReservationService {
     private readonly catalog: CatalogCacheService,
   ) {}
 
-  async create(actor: AuthenticatedActor, dto: CreateReservationDto): Promise<ReservationResponse> {
+  async create(actor: AuthenticatedActor, dto: CreateReservationBody): Promise<ReservationResponse> {
     const lines = normalizeItems(dto.items);
     const ids = lines.map((line) => line.productId);
     const states = new Map((await this.products.stockStates(ids)).map((state) => [state.id, state]));
     const unknown = ids.filter((id) => !states.has(id));
-    if (unknown.length > 0) throw unknownProducts(unknown);
+    if (unknown.length > 0) throw InventoryErrors.unknownProducts(unknown);
     const inactive = ids.filter((id) => states.get(id)?.active === false);
-    if (inactive.length > 0) throw productInactive(inactive);
+    if (inactive.length > 0) throw InventoryErrors.productInactive(inactive);
     // Early refusal from committed stock (no lock): a sold-out product does not queue on its row lock.
     // Only a refusal is decided here; success is decided by the conditional UPDATEs below.
     const clearlyShort = lines
       .map((line) => ({ ...line, available: states.get(line.productId)?.available ?? 0 }))
       .filter((line) => line.available < line.quantity);
     if (clearlyShort.length > 0) {
-      throw outOfStock(
+      throw InventoryErrors.outOfStock(
         clearlyShort.map((line) => ({
           productId: line.productId,
           requested: line.quantity,
@@ -105,7 +99,7 @@ export class ReservationService {
           available: level ? level.onHand - level.reserved : 0,
         });
       }
-      if (short.length > 0) throw outOfStock(short);
+      if (short.length > 0) throw InventoryErrors.outOfStock(short);
       await this.reservations.insert(manager, reservation, items);
       await this.stock.appendMovements(
         manager,
@@ -177,7 +171,7 @@ export class ReservationService {
     const items = await this.transactions.run((manager) => this.finish(manager, id, to, now));
     if (!items) {
       const current = await this.reservations.findById(id);
-      throw reservationNotPending(current ? effectiveStatus(current, now) : 'gone');
+      throw InventoryErrors.reservationNotPending(current ? effectiveStatus(current, now) : 'gone');
     }
     await this.catalog.invalidate(items.map((item) => item.productId));
     return mapReservation({ ...reservation, status: to, updatedAt: now }, items, now);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { badRequest } from '../../../common/errors/domain-error.js';
-import { outOfStock, type ShortItem, unknownProducts } from '../inventory.errors.js';
+import { InventoryErrors, type ShortItem } from '../inventory.errors.js';
 import { ProductRepository } from '../repositories/product.repository.js';
 import { StockRepository } from '../repositories/stock.repository.js';
 import { CatalogCacheService } from './catalog-cache.service.js';
@@ -42,8 +42,8 @@ export class StockAllocationService {
       else
         short.push({ productId: line.productId, requested: line.quantity, available: level.onHand - level.reserved });
     }
-    if (unknown.length > 0) throw unknownProducts(unknown);
-    if (short.length > 0) throw outOfStock(short);
+    if (unknown.length > 0) throw InventoryErrors.unknownProducts(unknown);
+    if (short.length > 0) throw InventoryErrors.outOfStock(short);
     await this.stock.appendMovements(
       manager,
       lines.map((line) => ({
@@ -68,6 +68,6 @@ export class StockAllocationService {
     const ids = [...new Set(productIds)];
     const found = new Set((await this.products.activeStates(ids)).map((product) => product.id));
     const missing = ids.filter((id) => !found.has(id));
-    if (missing.length > 0) throw unknownProducts(missing);
+    if (missing.length > 0) throw InventoryErrors.unknownProducts(missing);
   }
 }

@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { decodeCursor, type Page, pageSize, toPage } from '../../../common/pagination/pagination.js';
 import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
-import { AuditService } from '../../audit/services/audit.service.js';
+import { AuditService } from '../../audit/index.js';
 import {
-  type CreateAdjustmentDto,
+  type CreateAdjustmentBody,
   mapMovement,
   type MovementQuery,
   type MovementResponse,
   type ReconcileReport,
 } from '../dto/movement.dto.js';
-import { belowReserved, productNotFound } from '../inventory.errors.js';
+import { InventoryErrors } from '../inventory.errors.js';
 import { StockRepository } from '../repositories/stock.repository.js';
 import { CatalogCacheService } from './catalog-cache.service.js';
 
@@ -23,13 +23,13 @@ export class StockLedgerService {
     private readonly catalog: CatalogCacheService,
   ) {}
 
-  async adjust(dto: CreateAdjustmentDto): Promise<MovementResponse> {
+  async adjust(dto: CreateAdjustmentBody): Promise<MovementResponse> {
     const now = new Date();
     const movement = await this.transactions.run(async (manager) => {
       if (!(await this.stock.adjust(manager, dto.productId, dto.delta))) {
         const level = await this.stock.level(dto.productId, manager);
-        if (!level) throw productNotFound();
-        throw belowReserved(dto.productId, level.onHand, level.reserved, dto.delta);
+        if (!level) throw InventoryErrors.productNotFound();
+        throw InventoryErrors.belowReserved(dto.productId, level.onHand, level.reserved, dto.delta);
       }
       const [appended] = await this.stock.appendMovements(
         manager,

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RequirePermission } from '../../../common/auth/require-permission.decorator.js';
 import { Idempotent } from '../../../common/idempotency/idempotency.interceptor.js';
-import { BillingSummaryResponse, RenewalRunResponse, RunRenewalsDto } from '../dto/subscription.dto.js';
+import { BillingSummaryResponse, RenewalRunResponse, RunRenewalsBody } from '../dto/subscription.dto.js';
 import { BillingSummaryService } from '../services/billing-summary.service.js';
 import { RenewalService } from '../services/renewal.service.js';
 
@@ -19,7 +19,7 @@ export class BillingController {
   @Idempotent()
   @RequirePermission('billing:run')
   @ApiOkResponse({ type: RenewalRunResponse })
-  runRenewals(@Body() body: RunRenewalsDto): Promise<RenewalRunResponse> {
+  runRenewals(@Body() body: RunRenewalsBody): Promise<RenewalRunResponse> {
     return this.renewals.run(body.asOf ? new Date(body.asOf) : new Date());
   }
 

@@ -2,11 +2,11 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query } f
 import { ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../../../common/auth/public.decorator.js';
 import { RequirePermission } from '../../../common/auth/require-permission.decorator.js';
-import { badRequest } from '../../../common/errors/domain-error.js';
+import { parseIfMatch } from '../../../common/http/if-match.js';
 import { uuidParam } from '../../../common/errors/validation.js';
 import { CachedGet } from '../../../infrastructure/cache/cached-get.js';
 import { requestContext } from '../../../infrastructure/http/request-context.js';
-import { CreatePlanDto, PlanListQuery, PlanPageResponse, PlanResponse, UpdatePlanDto } from '../dto/plan.dto.js';
+import { CreatePlanBody, PlanListQuery, PlanPage, PlanResponse, UpdatePlanBody } from '../dto/plan.dto.js';
 import { mayListInactive, PlanService } from '../services/plan.service.js';
 import { SubscriptionCacheKeys } from '../subscriptions.cache-keys.js';
 
@@ -20,7 +20,7 @@ export class PlansController {
   @ApiResponse({ status: 201, type: PlanResponse })
   @ApiResponse({ status: 400, description: 'Invalid input' })
   @ApiResponse({ status: 409, description: 'Duplicate code' })
-  create(@Body() body: CreatePlanDto): Promise<PlanResponse> {
+  create(@Body() body: CreatePlanBody): Promise<PlanResponse> {
     return this.plans.create(body);
   }
 
@@ -36,8 +36,8 @@ export class PlansController {
     },
     tags: () => [SubscriptionCacheKeys.plansTag()],
   })
-  @ApiOkResponse({ type: PlanPageResponse, description: 'Active plans' })
-  list(@Query() query: PlanListQuery): Promise<PlanPageResponse> {
+  @ApiOkResponse({ type: PlanPage, description: 'Active plans' })
+  list(@Query() query: PlanListQuery): Promise<PlanPage> {
     return this.plans.list(query, requestContext.current()?.actor);
   }
 
@@ -57,20 +57,9 @@ export class PlansController {
   @ApiResponse({ status: 412, description: 'If-Match does not match the version' })
   update(
     @Param('id', uuidParam) id: string,
-    @Body() body: UpdatePlanDto,
+    @Body() body: UpdatePlanBody,
     @Headers('if-match') ifMatch?: string,
   ): Promise<PlanResponse> {
     return this.plans.update(id, body, parseIfMatch(ifMatch));
   }
-}
-
-function parseIfMatch(header: string | undefined): number | undefined {
-  if (header === undefined) return undefined;
-  const value = Number(header.replace(/^W\//, '').replace(/"/g, ''));
-  if (!Number.isInteger(value) || value < 1) {
-    throw badRequest('invalid_if_match', 'If-Match must be the plan version', [
-      { field: 'If-Match', message: 'must be a version number' },
-    ]);
-  }
-  return value;
 }

@@ -5,16 +5,17 @@ import { CurrentActor } from '../../../common/auth/current-actor.decorator.js';
 import { uuidParam } from '../../../common/errors/validation.js';
 import { Idempotent } from '../../../common/idempotency/idempotency.interceptor.js';
 import { PageQuery } from '../../../common/pagination/pagination.js';
+import { ServeDirect } from '../../../infrastructure/http/direct-route.js';
 import type { AuthenticatedActor } from '../../../infrastructure/http/request-context.js';
 import {
-  CancelSubscriptionDto,
-  ChangePlanDto,
+  CancelSubscriptionBody,
+  ChangePlanBody,
   ChangePlanResponse,
   EntitlementsResponse,
-  InvoicePageResponse,
-  SubscribeDto,
+  InvoicePage,
+  SubscribeBody,
   SubscriptionListQuery,
-  SubscriptionPageResponse,
+  SubscriptionPage,
   SubscriptionResponse,
 } from '../dto/subscription.dto.js';
 import { EntitlementService } from '../services/entitlement.service.js';
@@ -31,6 +32,7 @@ export class SubscriptionsController {
 
   /** Declared before `:id` (a static route wins in Fastify anyway). */
   @Get('me/entitlements')
+  @ServeDirect((req) => [req.context.actor])
   @ApiOkResponse({ type: EntitlementsResponse })
   entitlementsOfCaller(@CurrentActor() actor: AuthenticatedActor): Promise<EntitlementsResponse> {
     return this.entitlements.forUser(actor.id);
@@ -46,19 +48,16 @@ export class SubscriptionsController {
   @ApiResponse({ status: 402, description: 'Payment declined: the subscription stays `incomplete`, nothing shipped' })
   @ApiResponse({ status: 404, description: 'No such plan' })
   @ApiResponse({ status: 409, description: 'Already subscribed to this plan, plan inactive, or out of stock' })
-  subscribe(@CurrentActor() actor: AuthenticatedActor, @Body() body: SubscribeDto): Promise<SubscriptionResponse> {
+  subscribe(@CurrentActor() actor: AuthenticatedActor, @Body() body: SubscribeBody): Promise<SubscriptionResponse> {
     return this.subscriptions.subscribe(actor, body);
   }
 
   @Get()
   @ApiOkResponse({
-    type: SubscriptionPageResponse,
+    type: SubscriptionPage,
     description: 'Own subscriptions (admin/staff: all, filters userId, status)',
   })
-  list(
-    @CurrentActor() actor: AuthenticatedActor,
-    @Query() query: SubscriptionListQuery,
-  ): Promise<SubscriptionPageResponse> {
+  list(@CurrentActor() actor: AuthenticatedActor, @Query() query: SubscriptionListQuery): Promise<SubscriptionPage> {
     return this.subscriptions.list(actor, query);
   }
 
@@ -78,7 +77,7 @@ export class SubscriptionsController {
   cancel(
     @CurrentActor() actor: AuthenticatedActor,
     @Param('id', uuidParam) id: string,
-    @Body() body: CancelSubscriptionDto,
+    @Body() body: CancelSubscriptionBody,
   ): Promise<SubscriptionResponse> {
     return this.subscriptions.cancel(actor, id, body);
   }
@@ -99,19 +98,19 @@ export class SubscriptionsController {
   changePlan(
     @CurrentActor() actor: AuthenticatedActor,
     @Param('id', uuidParam) id: string,
-    @Body() body: ChangePlanDto,
+    @Body() body: ChangePlanBody,
   ): Promise<ChangePlanResponse> {
     return this.subscriptions.changePlan(actor, id, body);
   }
 
   @Get(':id/invoices')
-  @ApiOkResponse({ type: InvoicePageResponse, description: 'Newest first' })
+  @ApiOkResponse({ type: InvoicePage, description: 'Newest first' })
   @ApiResponse({ status: 404, description: 'No such subscription' })
   invoices(
     @CurrentActor() actor: AuthenticatedActor,
     @Param('id', uuidParam) id: string,
     @Query() query: PageQuery,
-  ): Promise<InvoicePageResponse> {
+  ): Promise<InvoicePage> {
     return this.subscriptions.invoicesOf(actor, id, query);
   }
 }

@@ -21,7 +21,7 @@ import { PageQuery } from '../../../common/pagination/pagination.js';
 import { BILLING_INTERVALS, type BillingInterval } from '../domain/billing-period.js';
 import type { Plan } from '../entities/plan.entity.js';
 
-export class PlanItemDto {
+export class PlanItemBody {
   @ApiProperty()
   @IsUUID()
   productId: string;
@@ -33,7 +33,7 @@ export class PlanItemDto {
   quantity: number;
 }
 
-export class CreatePlanDto {
+export class CreatePlanBody {
   @ApiProperty({ example: 'pro-monthly', description: 'Unique; letters, digits, - _ .' })
   @IsString()
   @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { message: 'code must be 1-64 letters, digits, . _ -' })
@@ -75,16 +75,16 @@ export class CreatePlanDto {
   @Length(1, 100, { each: true })
   features?: string[];
 
-  @ApiPropertyOptional({ type: [PlanItemDto], description: 'Products shipped each paid period' })
+  @ApiPropertyOptional({ type: [PlanItemBody], description: 'Products shipped each paid period' })
   @IsOptional()
   @ArrayMaxSize(50)
-  @ArrayUnique((item: PlanItemDto) => item?.productId, { message: 'items must name each product once' })
+  @ArrayUnique((item: PlanItemBody) => item?.productId, { message: 'items must name each product once' })
   @ValidateNested({ each: true })
-  @Type(() => PlanItemDto)
-  items?: PlanItemDto[];
+  @Type(() => PlanItemBody)
+  items?: PlanItemBody[];
 }
 
-export class UpdatePlanDto {
+export class UpdatePlanBody {
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
@@ -130,14 +130,14 @@ export class PlanResponse {
   @ApiProperty({ enum: BILLING_INTERVALS }) interval: BillingInterval;
   @ApiProperty() trialDays: number;
   @ApiProperty({ type: [String] }) features: string[];
-  @ApiProperty({ type: [PlanItemDto] }) items: PlanItemDto[];
+  @ApiProperty({ type: [PlanItemBody] }) items: PlanItemBody[];
   @ApiProperty() active: boolean;
   @ApiProperty() version: number;
   @ApiProperty() createdAt: string;
   @ApiProperty() updatedAt: string;
 }
 
-export class PlanPageResponse {
+export class PlanPage {
   @ApiProperty({ type: [PlanResponse] }) data: PlanResponse[];
   @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
 }

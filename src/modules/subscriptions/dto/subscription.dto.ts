@@ -5,7 +5,7 @@ import { SUBSCRIPTION_STATUSES, type SubscriptionStatus } from '../domain/subscr
 import type { Invoice, InvoiceLine, InvoiceStatus } from '../entities/invoice.entity.js';
 import type { Subscription } from '../entities/subscription.entity.js';
 
-export class SubscribeDto {
+export class SubscribeBody {
   @ApiProperty()
   @IsUUID()
   planId: string;
@@ -19,13 +19,13 @@ export class SubscribeDto {
   paymentMethod: string;
 }
 
-export class CancelSubscriptionDto {
+export class CancelSubscriptionBody {
   @ApiProperty({ description: 'true: keep it until the period ends; false: cancel now' })
   @IsBoolean()
   atPeriodEnd: boolean;
 }
 
-export class ChangePlanDto {
+export class ChangePlanBody {
   @ApiProperty()
   @IsUUID()
   planId: string;
@@ -43,7 +43,7 @@ export class SubscriptionListQuery extends PageQuery {
   status?: SubscriptionStatus;
 }
 
-export class RunRenewalsDto {
+export class RunRenewalsBody {
   @ApiPropertyOptional({ description: 'Renew what is due by this time (ISO 8601); default now' })
   @IsOptional()
   @IsISO8601({ strict: true })
@@ -99,12 +99,12 @@ export class ChangePlanResponse extends SubscriptionResponse {
   invoice: InvoiceResponse | null;
 }
 
-export class SubscriptionPageResponse {
+export class SubscriptionPage {
   @ApiProperty({ type: [SubscriptionResponse] }) data: SubscriptionResponse[];
   @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
 }
 
-export class InvoicePageResponse {
+export class InvoicePage {
   @ApiProperty({ type: [InvoiceResponse] }) data: InvoiceResponse[];
   @ApiProperty({ type: String, nullable: true }) nextCursor: string | null;
 }
@@ -198,3 +198,11 @@ export function mapInvoice(invoice: Invoice): InvoiceResponse {
     createdAt: invoice.createdAt.toISOString(),
   };
 }
+
+/**
+ * Old names, kept only while subscription.service.ts is being split (billing work): use the
+ * `*Body` names above; delete these once nothing imports them.
+ */
+export type SubscribeDto = SubscribeBody;
+export type CancelSubscriptionDto = CancelSubscriptionBody;
+export type ChangePlanDto = ChangePlanBody;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, In } from 'typeorm';
+import { affectedRows } from '../../../infrastructure/database/sql.js';
 import { Plan } from '../entities/plan.entity.js';
 
 export interface PlanListFilter {
@@ -49,6 +50,6 @@ export class PlanRepository {
       .set({ ...changes, version: () => 'version + 1' })
       .where('id = :id AND version = :version', { id, version })
       .execute();
-    return (result.affected ?? 0) === 1;
+    return affectedRows(result) === 1;
   }
 }

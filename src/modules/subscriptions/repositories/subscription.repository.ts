@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { LIVE_STATUSES, type SubscriptionStatus } from '../domain/subscription-state-machine.js';
 import { Subscription } from '../entities/subscription.entity.js';
+import { affectedRows } from '../../../infrastructure/database/sql.js';
 
 export interface SubscriptionListFilter {
   userId?: string;
@@ -145,7 +146,7 @@ export class SubscriptionRepository {
       .set({ ...changes, updatedAt: now, version: () => 'version + 1' })
       .where('id = :id AND status = :status AND version = :version', current)
       .execute();
-    return (result.affected ?? 0) === 1;
+    return affectedRows(result) === 1;
   }
 
   /**
@@ -194,12 +195,12 @@ export class SubscriptionRepository {
       creditCents: after.creditCents,
       liveKey: after.liveKey,
     }));
-    const result: { affectedRows?: number } = await manager.query(BULK_TRANSITION_SQL, [
+    const result: unknown = await manager.query(BULK_TRANSITION_SQL, [
       JSON.stringify(rows),
       now,
       transitions.map((row) => row.id),
     ]);
-    return result.affectedRows ?? 0;
+    return affectedRows(result);
   }
 
   /** The caller's live subscriptions with their plans' features (the entitlements read, idx_subscriptions_user). */

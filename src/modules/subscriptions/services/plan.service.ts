@@ -5,14 +5,13 @@ import { decodeCursor, type Page, pageSize, toPage } from '../../../common/pagin
 import { isDuplicateKey } from '../../../infrastructure/database/mysql-errors.js';
 import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
 import type { AuthenticatedActor } from '../../../infrastructure/http/request-context.js';
-import { AuditService } from '../../audit/services/audit.service.js';
-import { diffChanges } from '../../audit/services/redact.js';
+import { AuditService, diffChanges } from '../../audit/index.js';
 import {
-  type CreatePlanDto,
+  type CreatePlanBody,
   mapPlan,
   type PlanListQuery,
   type PlanResponse,
-  type UpdatePlanDto,
+  type UpdatePlanBody,
 } from '../dto/plan.dto.js';
 import type { Plan } from '../entities/plan.entity.js';
 import { PlanRepository } from '../repositories/plan.repository.js';
@@ -30,7 +29,7 @@ export class PlanService {
     private readonly cache: BillingCacheService,
   ) {}
 
-  async create(dto: CreatePlanDto): Promise<PlanResponse> {
+  async create(dto: CreatePlanBody): Promise<PlanResponse> {
     const items = dto.items ?? [];
     await this.stock.assertProductsExist(items.map((item) => item.productId));
     const now = new Date();
@@ -82,7 +81,7 @@ export class PlanService {
   }
 
   /** Name, active, features and price (a new price applies to each subscription from its next period). */
-  async update(id: string, dto: UpdatePlanDto, ifMatch?: number): Promise<PlanResponse> {
+  async update(id: string, dto: UpdatePlanBody, ifMatch?: number): Promise<PlanResponse> {
     const updated = await this.tx.run(async (manager) => {
       const plan = await this.plans.findById(id, manager);
       if (!plan) throw SubscriptionErrors.planNotFound();

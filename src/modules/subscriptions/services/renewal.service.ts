@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { DomainError } from '../../../common/errors/domain-error.js';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
 import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
-import { AuditService } from '../../audit/services/audit.service.js';
+import { AuditService } from '../../audit/index.js';
 import { addHours, addInterval } from '../domain/billing-period.js';
 import { derivedId } from '../domain/derived-id.js';
 import { type SubscriptionEvent, type SubscriptionStatus, transition } from '../domain/subscription-state-machine.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { StockAllocationService } from '../../inventory/services/stock-allocation.service.js';
+import { StockAllocationService } from '../../inventory/index.js';
 import type { PlanItem } from '../entities/plan.entity.js';
 
 /**

@@ -8,7 +8,7 @@ import { decodeCursor, type Page, pageSize, toPage } from '../../../common/pagin
 import { isDuplicateKey } from '../../../infrastructure/database/mysql-errors.js';
 import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
 import type { AuthenticatedActor } from '../../../infrastructure/http/request-context.js';
-import { AuditService } from '../../audit/services/audit.service.js';
+import { AuditService } from '../../audit/index.js';
 import { addDays, addInterval } from '../domain/billing-period.js';
 import { prorate } from '../domain/proration.js';
 import { transition } from '../domain/subscription-state-machine.js';

@@ -1,0 +1,12 @@
+import { Inventory1764320300000 } from '../../../migrations/1764320300000-Inventory.js';
+import type { ModuleSchema } from '../../infrastructure/database/module-schema.js';
+import { Product } from './entities/product.entity.js';
+import { ReservationItem } from './entities/reservation-item.entity.js';
+import { Reservation } from './entities/reservation.entity.js';
+import { StockLevel } from './entities/stock-level.entity.js';
+import { StockMovement } from './entities/stock-movement.entity.js';
+
+export const inventorySchema: ModuleSchema = {
+  entities: [Product, StockLevel, StockMovement, Reservation, ReservationItem],
+  migrations: [Inventory1764320300000],
+};

@@ -1,0 +1,2 @@
+/** The operations module's public API: health probes and the metrics scrape, for the composition root. */
+export { OperationsModule } from './operations.module.js';

@@ -1,0 +1,225 @@
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { newId } from '../../../common/ids.js';
+import { JobScheduler } from '../../../common/jobs/job-scheduler.js';
+import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
+import { webhookAttempts } from '../../../infrastructure/metrics/metrics.js';
+import { type ClaimedDelivery, WebhookRepository } from '../repositories/webhook.repository.js';
+import { DeliveryWakeup } from '../services/delivery-wakeup.js';
+import { SecretBox } from '../services/secret-box.js';
+import { signatureHeader } from '../services/signature.js';
+import { type SendResult, WebhookSender } from '../services/webhook-sender.js';
+
+/** A claim outlives the longest send by this much, so a live claimant always records before it lapses. */
+const LEASE_MARGIN_MS = 60_000;
+
+/** What an attempt's result means for the delivery: delivered, retry at a time, or failed for good. */
+export function nextStep(
+  result: SendResult,
+  attemptsBefore: number,
+  scheduleMs: readonly number[],
+  now: number,
+): { status: 'pending' | 'delivered' | 'failed'; nextAttemptAt: Date | null } {
+  if (result.ok) return { status: 'delivered', nextAttemptAt: null };
+  const attempts = attemptsBefore + 1;
+  if (attempts > scheduleMs.length) return { status: 'failed', nextAttemptAt: null };
+  return { status: 'pending', nextAttemptAt: new Date(now + scheduleMs[attempts - 1]) };
+}
+
+/**
+ * Sends due deliveries, off the request path, on every instance with jobs enabled. Rows are claimed
+ * in batches (SKIP LOCKED + lease: see WebhookRepository.claimDue), at most WEBHOOK_CONCURRENCY sends
+ * in flight per instance (half of them at most for one endpoint), so a slow or dead receiver
+ * costs a bounded number of sockets, never a request's time or a pooled connection (none is held
+ * during a send), and does not hold up the other endpoints' deliveries.
+ */
+@Injectable()
+export class WebhookDeliveryJob implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger(WebhookDeliveryJob.name);
+  private readonly box: SecretBox;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlightByEndpoint = new Map<string, number>();
+  /**
+   * Send slots one endpoint may hold (half): a receiver that hangs ties up at most that many for the
+   * timeout, and the other endpoints' deliveries keep flowing through the rest.
+   */
+  private readonly perEndpoint: number;
+  private pumping = false;
+  private again = false;
+  /** The last claim filled every free slot: more may be due as soon as one frees. */
+  private backlog = false;
+  private stopping = false;
+  /** Successful sends waiting to be recorded together (see recordDelivered). */
+  private delivered: { id: string; token: string; statusCode: number; done: (error?: Error) => void }[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly repository: WebhookRepository,
+    private readonly sender: WebhookSender,
+    private readonly wakeup: DeliveryWakeup,
+    private readonly jobs: JobScheduler,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.box = new SecretBox(config.webhooks.secretKey);
+    this.perEndpoint = Math.max(1, Math.ceil(config.webhooks.concurrency / 2));
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.config.jobs.enabled) return;
+    this.wakeup.onWake(() => void this.tick());
+    this.jobs.every('webhook-deliveries', this.config.webhooks.pollIntervalMs, () => this.tick());
+  }
+
+  /** Before the pool closes: stop claiming, let the sends in flight finish and record (≤ the timeout). */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    while (this.pumping || this.inFlight.size > 0) {
+      await Promise.allSettled([...this.inFlight]);
+      if (this.pumping) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  onApplicationShutdown(): void {
+    this.stopping = true;
+  }
+
+  /** Fills the free send slots with due deliveries, claiming again while claims come back full. */
+  async tick(): Promise<void> {
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.again = false;
+        while (!this.stopping) {
+          const free = this.config.webhooks.concurrency - this.inFlight.size;
+          if (free <= 0) break;
+          const now = new Date();
+          const lease = new Date(now.getTime() + this.config.webhooks.timeoutMs + LEASE_MARGIN_MS);
+          const token = newId();
+          const claimed = await this.repository.claimDue(free, now, lease, token, this.saturatedEndpoints());
+          const released: string[] = [];
+          for (const delivery of claimed) {
+            if ((this.inFlightByEndpoint.get(delivery.endpointId) ?? 0) >= this.perEndpoint) released.push(delivery.id);
+            else this.track(delivery, this.attempt(delivery, token));
+          }
+          // Rows of an endpoint that filled up within this batch: back to due, claimable by anyone.
+          if (released.length > 0) await this.repository.releaseClaims(released, token, now);
+          this.backlog = claimed.length === free;
+          if (!this.backlog) break;
+        }
+      } while (this.again && !this.stopping);
+    } catch (error) {
+      this.logger.warn(`webhook dispatch failed: ${(error as Error).message}`);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private track(delivery: ClaimedDelivery, send: Promise<void>): void {
+    const endpoint = delivery.endpointId;
+    this.inFlight.add(send);
+    this.inFlightByEndpoint.set(endpoint, (this.inFlightByEndpoint.get(endpoint) ?? 0) + 1);
+    void send.finally(() => {
+      this.inFlight.delete(send);
+      const left = (this.inFlightByEndpoint.get(endpoint) ?? 1) - 1;
+      if (left > 0) this.inFlightByEndpoint.set(endpoint, left);
+      else this.inFlightByEndpoint.delete(endpoint);
+      // A few ms of delay: sends finishing together free their slots for one claim, not one claim each.
+      if ((this.backlog || left === this.perEndpoint - 1) && !this.stopping) this.wakeup.soon(5);
+    });
+  }
+
+  /** Endpoints already using their share of the send slots: not claimed for until one of theirs ends. */
+  private saturatedEndpoints(): string[] {
+    return [...this.inFlightByEndpoint].filter(([, count]) => count >= this.perEndpoint).map(([id]) => id);
+  }
+
+  private async attempt(delivery: ClaimedDelivery, token: string): Promise<void> {
+    try {
+      const result = await this.send(delivery);
+      const now = Date.now();
+      const step = nextStep(result, delivery.attempts, this.config.webhooks.retryScheduleMs, now);
+      webhookAttempts.inc({ outcome: step.status === 'pending' ? 'retry' : step.status });
+      if (step.status === 'delivered') return await this.recordDelivered(delivery.id, token, result.statusCode ?? 200);
+      await this.repository.recordAttempt(
+        delivery.id,
+        token,
+        { ...step, statusCode: result.statusCode, error: result.error },
+        new Date(now),
+      );
+    } catch (error) {
+      // The lease lapses and any instance retries it: at-least-once, never lost.
+      this.logger.warn(`webhook delivery ${delivery.id} not recorded: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * Successes that finish within a few milliseconds of each other are recorded by one UPDATE per claim
+   * and status code; failures (rarer, each with its own next attempt) one by one.
+   */
+  private recordDelivered(id: string, token: string, statusCode: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.delivered.push({ id, token, statusCode, done: (error) => (error ? reject(error) : resolve()) });
+      this.flushTimer ??= setTimeout(() => void this.flushDelivered(), 2);
+    });
+  }
+
+  private async flushDelivered(): Promise<void> {
+    const batch = this.delivered;
+    this.delivered = [];
+    this.flushTimer = undefined;
+    const groups = new Map<string, typeof batch>();
+    for (const entry of batch) {
+      const key = `${entry.token}:${entry.statusCode}`;
+      groups.set(key, [...(groups.get(key) ?? []), entry]);
+    }
+    const now = new Date();
+    await Promise.all(
+      [...groups.values()].map(async (entries) => {
+        const { token, statusCode } = entries[0];
+        try {
+          await this.repository.recordDelivered(
+            entries.map((entry) => entry.id),
+            token,
+            statusCode,
+            now,
+          );
+          for (const entry of entries) entry.done();
+        } catch (error) {
+          for (const entry of entries) entry.done(error as Error);
+        }
+      }),
+    );
+  }
+
+  private send(delivery: ClaimedDelivery): Promise<SendResult> {
+    let secret: string;
+    let body: string;
+    try {
+      secret = this.box.open(delivery.secretCiphertext).toString('utf8');
+      body = this.box.open(delivery.bodyCiphertext).toString('utf8');
+    } catch {
+      return Promise.resolve({ ok: false, statusCode: null, error: 'cannot decrypt: was WEBHOOK_SECRET_KEY changed?' });
+    }
+    return this.sender.send(
+      delivery.url,
+      {
+        'content-type': 'application/json',
+        'user-agent': 'Mainspring-Webhooks/1',
+        'mainspring-event-id': delivery.eventId,
+        'mainspring-event-type': delivery.eventType,
+        'mainspring-signature': signatureHeader(secret, body, Math.floor(Date.now() / 1000)),
+      },
+      body,
+    );
+  }
+}

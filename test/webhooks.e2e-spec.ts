@@ -1,0 +1,279 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { WebhookPurgeJob } from '../src/modules/webhooks/jobs/webhook-purge.job.js';
+import { verifySignature } from '../src/modules/webhooks/services/signature.js';
+import { createProduct } from './support/inventory.js';
+import { createPlan, subscribe } from './support/subscriptions.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+import { createUser, type TestUser } from './support/users.js';
+import { type Responder, startReceiver, type WebhookReceiver } from './support/webhook-receiver.js';
+
+const ENV = {
+  JOBS_ENABLED: 'true',
+  WEBHOOK_RETRY_SCHEDULE: '1s,1s',
+  WEBHOOK_POLL_INTERVAL_MS: '100',
+  WEBHOOK_TIMEOUT_MS: '3000',
+};
+
+describe('webhooks', () => {
+  let t: TestApp;
+  let admin: TestUser;
+  let staff: TestUser;
+  const receivers: WebhookReceiver[] = [];
+  const endpoints: string[] = [];
+
+  beforeAll(async () => {
+    t = await startTestApp('webhooks', { env: ENV });
+    admin = await createUser(t, ['admin']);
+    staff = await createUser(t, ['staff']);
+  });
+  afterEach(async () => {
+    // Each test's endpoints go, so their events never reach a later test's receiver.
+    for (const id of endpoints.splice(0)) await t.http().delete(`/api/v1/webhook-endpoints/${id}`).set(admin.auth);
+    for (const receiver of receivers.splice(0)) await receiver.close();
+  });
+  afterAll(() => t.close());
+
+  async function receiverWithEndpoint(events: string[], respond?: Responder, app = t) {
+    const receiver = await startReceiver(respond);
+    receivers.push(receiver);
+    const res = await app.http().post('/api/v1/webhook-endpoints').set(admin.auth).send({ url: receiver.url, events });
+    expect(res.status).toBe(201);
+    endpoints.push(res.body.id);
+    return { receiver, endpoint: res.body as { id: string; secret: string } };
+  }
+
+  async function deliveries(endpointId: string) {
+    const res = await t.http().get(`/api/v1/webhook-endpoints/${endpointId}/deliveries`).set(admin.auth).expect(200);
+    return res.body.data as { id: string; eventId: string; status: string; attempts: number; lastStatusCode: number }[];
+  }
+
+  it('manages endpoints: the secret is shown once, bad urls and event names are 400, writes are audited', async () => {
+    const created = await t
+      .http()
+      .post('/api/v1/webhook-endpoints')
+      .set(admin.auth)
+      .send({ url: 'http://127.0.0.1:9/x', events: ['order.create'], description: 'crm' })
+      .expect(201);
+    endpoints.push(created.body.id);
+    expect(created.headers['cache-control']).toBe('no-store');
+    expect(created.body).toEqual({
+      id: expect.any(String),
+      url: 'http://127.0.0.1:9/x',
+      events: ['order.create'],
+      description: 'crm',
+      enabled: true,
+      secret: expect.stringMatching(/^whsec_/),
+      createdAt: expect.any(String),
+    });
+    const list = await t.http().get('/api/v1/webhook-endpoints').set(admin.auth).expect(200);
+    const listed = list.body.data.find((e: { id: string }) => e.id === created.body.id);
+    expect(listed).toBeDefined();
+    expect(JSON.stringify(list.body)).not.toContain(created.body.secret);
+
+    const patched = await t
+      .http()
+      .patch(`/api/v1/webhook-endpoints/${created.body.id}`)
+      .set(admin.auth)
+      .send({ enabled: false, events: ['*'] })
+      .expect(200);
+    expect(patched.body).toMatchObject({ enabled: false, events: ['*'] });
+    expect(patched.body.secret).toBeUndefined();
+
+    for (const body of [
+      { url: 'ftp://example.com/x', events: ['*'] },
+      { url: 'not a url', events: ['*'] },
+      { url: 'http://example.com/x', events: [] },
+      { url: 'http://example.com/x', events: ['Not An Event'] },
+    ]) {
+      const res = await t.http().post('/api/v1/webhook-endpoints').set(admin.auth).send(body);
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+    }
+    await t.http().get(`/api/v1/webhook-endpoints/${created.body.id}/deliveries`).set(staff.auth).expect(403);
+
+    await t.http().delete(`/api/v1/webhook-endpoints/${created.body.id}`).set(admin.auth).expect(204);
+    await t.http().delete(`/api/v1/webhook-endpoints/${created.body.id}`).set(admin.auth).expect(404);
+    const actions = await t.dataSource.query(
+      'SELECT action, changes FROM audit_events WHERE entity_id = ? ORDER BY id',
+      [created.body.id],
+    );
+    expect(actions.map((row: { action: string }) => row.action)).toEqual([
+      'webhook_endpoint.create',
+      'webhook_endpoint.update',
+      'webhook_endpoint.delete',
+    ]);
+    expect(JSON.stringify(actions)).not.toContain(created.body.secret);
+    const stored = await t.dataSource.query(
+      'SELECT COUNT(*) AS n FROM webhook_endpoints WHERE secret_ciphertext LIKE ?',
+      [`%${created.body.secret}%`],
+    );
+    expect(Number(stored[0].n)).toBe(0);
+  });
+
+  it('delivers a committed change once, signed: the signature verifies with the secret', async () => {
+    const { receiver, endpoint } = await receiverWithEndpoint(['product.create']);
+    const product = await createProduct(t, staff);
+    await receiver.waitFor((r) => r.length >= 1);
+    const [hook] = receiver.received;
+    expect(hook.body).toEqual({
+      id: expect.any(String),
+      type: 'product.create',
+      occurredAt: expect.any(String),
+      data: expect.objectContaining({ entityType: 'product', entityId: product.id }),
+    });
+    expect(hook.headers['mainspring-event-id']).toBe(hook.body.id);
+    expect(hook.headers['mainspring-event-type']).toBe('product.create');
+    expect(hook.headers['content-type']).toBe('application/json');
+    const signature = String(hook.headers['mainspring-signature']);
+    expect(signature).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
+    expect(verifySignature(endpoint.secret, hook.raw, signature)).toBe(true);
+    expect(verifySignature(endpoint.secret, hook.raw.replace('product', 'produce'), signature)).toBe(false);
+    // The event id is the audit event's id.
+    const audit = await t.dataSource.query('SELECT action FROM audit_events WHERE id = ?', [hook.body.id]);
+    expect(audit).toEqual([{ action: 'product.create' }]);
+
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(receiver.received).toHaveLength(1);
+    const [delivery] = await deliveries(endpoint.id);
+    expect(delivery).toMatchObject({ eventId: hook.body.id, status: 'delivered', attempts: 1, lastStatusCode: 200 });
+  });
+
+  it('500, 500, 200: three attempts of the same event id, then delivered', async () => {
+    const { receiver, endpoint } = await receiverWithEndpoint(['product.create'], (index) => (index < 2 ? 500 : 200));
+    await createProduct(t, staff);
+    await receiver.waitFor((r) => r.length >= 3);
+    const ids = new Set(receiver.received.map((hook) => hook.body.id));
+    expect(ids.size).toBe(1);
+    expect(new Set(receiver.received.map((hook) => hook.headers['mainspring-event-id']))).toEqual(ids);
+    for (const hook of receiver.received) {
+      expect(verifySignature(endpoint.secret, hook.raw, String(hook.headers['mainspring-signature']))).toBe(true);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(receiver.received).toHaveLength(3);
+    const [delivery] = await deliveries(endpoint.id);
+    expect(delivery).toMatchObject({ status: 'delivered', attempts: 3, lastStatusCode: 200 });
+  });
+
+  it('after the schedule it is failed; a redelivery sends the same event again (202)', async () => {
+    let healthy = false;
+    const { receiver, endpoint } = await receiverWithEndpoint(['product.create'], () => (healthy ? 200 : 503));
+    await createProduct(t, staff);
+    await receiver.waitFor((r) => r.length >= 3);
+    let [delivery] = await deliveries(endpoint.id);
+    for (let i = 0; i < 40 && delivery.status !== 'failed'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      [delivery] = await deliveries(endpoint.id);
+    }
+    expect(delivery).toMatchObject({ status: 'failed', attempts: 3, lastStatusCode: 503, nextAttemptAt: null });
+
+    healthy = true;
+    await t.http().post(`/api/v1/webhook-deliveries/${delivery.id}/redeliver`).set(admin.auth).expect(202);
+    await receiver.waitFor((r) => r.length >= 4);
+    expect(receiver.received[3].body.id).toBe(delivery.eventId);
+    await t
+      .http()
+      .post(`/api/v1/webhook-deliveries/${'0'.repeat(8)}-0000-7000-8000-${'0'.repeat(12)}/redeliver`)
+      .set(admin.auth)
+      .expect(404);
+  });
+
+  it('a rolled-back or refused change produces no event: declined subscribe, out-of-stock reservation', async () => {
+    const { receiver } = await receiverWithEndpoint(['subscription.create', 'reservation.create']);
+    const customer = await createUser(t);
+    const plan = await createPlan(t, admin);
+    expect((await subscribe(t, customer, plan.id, 'pm_card_declined')).status).toBe(402);
+    const product = await createProduct(t, staff, { initialStock: 1 });
+    const short = await t
+      .http()
+      .post('/api/v1/inventory/reservations')
+      .set(customer.auth)
+      .send({ items: [{ productId: product.id, quantity: 2 }] });
+    expect(short.status).toBe(409);
+    // A marker that does commit: once it arrives, anything emitted before it would have too.
+    const ok = await subscribe(t, customer, plan.id);
+    expect(ok.status).toBe(201);
+    await receiver.waitFor((r) => r.length >= 1);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(receiver.received.map((hook) => [hook.body.type, hook.body.data.entityId])).toEqual([
+      ['subscription.create', ok.body.id],
+    ]);
+  });
+
+  it('two instances × 100 writes each: exactly 200 deliveries, none duplicated', async () => {
+    const b = await startTestApp('webhooks', { env: ENV, reuseDatabase: true });
+    try {
+      const { receiver } = await receiverWithEndpoint(['inventory.adjust']);
+      const product = await createProduct(t, staff, { initialStock: 0 });
+      const writes = Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? t : b));
+      for (let i = 0; i < writes.length; i += 20) {
+        await Promise.all(
+          writes
+            .slice(i, i + 20)
+            .map((app) =>
+              app
+                .http()
+                .post('/api/v1/inventory/adjustments')
+                .set(staff.auth)
+                .send({ productId: product.id, delta: 1, reason: 'restock' })
+                .expect(201),
+            ),
+        );
+      }
+      await receiver.waitFor((r) => r.length >= 200, 30_000);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const ids = receiver.received.map((hook) => hook.body.id);
+      expect(ids).toHaveLength(200);
+      expect(new Set(ids).size).toBe(200);
+    } finally {
+      await b.close();
+    }
+  });
+
+  it('a receiver that never answers slows neither the API nor the other endpoints', async () => {
+    const { receiver: hanging } = await receiverWithEndpoint(['product.create'], () => 'hang');
+    const { receiver: healthy } = await receiverWithEndpoint(['product.create']);
+    const timeReads = async () => {
+      const durations: number[] = [];
+      for (let i = 0; i < 40; i++) {
+        const started = performance.now();
+        await t.http().get('/api/v1/webhook-endpoints').set(admin.auth).expect(200);
+        durations.push(performance.now() - started);
+      }
+      return durations.sort((x, y) => x - y)[Math.floor(durations.length * 0.9)];
+    };
+    const before = await timeReads();
+    // More events than send slots (32): without a per-endpoint share they would all end up stuck on `hanging`.
+    await Promise.all(Array.from({ length: 40 }, () => createProduct(t, staff)));
+    await hanging.waitFor((r) => r.length >= 16);
+    const during = await timeReads();
+    // Compared with itself, not an absolute threshold: a hung receiver must not move the API's p90.
+    expect(during).toBeLessThan(before * 3 + 20);
+    await healthy.waitFor((r) => r.length >= 40);
+    // Half the slots at most (WEBHOOK_CONCURRENCY 32 → 16) were ever held by the dead receiver.
+    expect(hanging.maxOpen()).toBe(16);
+  });
+
+  it('the purge deletes finished deliveries and their events after the retention, never pending ones', async () => {
+    const { receiver, endpoint } = await receiverWithEndpoint(['product.create']);
+    await createProduct(t, staff);
+    await createProduct(t, staff);
+    await receiver.waitFor((r) => r.length >= 2);
+    const [newest] = await deliveries(endpoint.id);
+    await t.dataSource.query("UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = ? WHERE id = ?", [
+      new Date(Date.now() + 3_600_000),
+      newest.id,
+    ]);
+    const job = t.app.get(WebhookPurgeJob);
+    expect(await job.run()).toEqual({ deliveries: 0, events: 0 });
+    // 31 days on, both are old: the delivered one goes with its event, the pending one stays.
+    const later = Date.now() + 31 * 86_400_000;
+    const purged = await job.run(later);
+    expect(purged.deliveries).toBeGreaterThanOrEqual(1);
+    const left = await deliveries(endpoint.id);
+    expect(left.map((d) => d.id)).toEqual([newest.id]);
+    const events = await t.dataSource.query('SELECT id FROM webhook_events WHERE id IN (?)', [
+      receiver.received.map((hook) => hook.body.id),
+    ]);
+    expect(events).toEqual([{ id: newest.eventId }]);
+  });
+});
