@@ -5,6 +5,12 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from './config/app-config.js';
 import { AppModule, type ModuleImport } from './app.module.js';
+import {
+  frameworkErrorHandler,
+  registerCacheControl,
+  registerIdParamCheck,
+  registerJsonParser,
+} from './common/errors/edge-errors.js';
 import { AccessPolicy } from './common/auth/access.policy.js';
 import { bodyHash } from './infrastructure/http/etag.js';
 import { registerHttpHooks, requestIdFor } from './infrastructure/http/http-hooks.js';
@@ -16,6 +22,14 @@ import { setupSwagger } from './swagger.js';
 
 export const BODY_LIMIT_BYTES = 1_048_576;
 
+/** TRUST_PROXY as Fastify takes it: a hop count n trusts the n nearest hops (what Fastify does with a number). */
+function fastifyTrustProxy(
+  trust: AppConfig['trustProxy'],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return Array.isArray(trust) ? [...(trust as string[])] : (trust as boolean);
+}
+
 /**
  * Builds the whole HTTP application from a config: used by main.ts and by every e2e test,
  * so tests exercise exactly the pipeline production runs.
@@ -25,24 +39,6 @@ export async function createApp(
   rootLogger: Pino = createRootLogger(config),
   extraImports: ModuleImport[] = [],
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({
-    bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: config.trustProxy,
-    genReqId: requestIdFor,
-    // In-flight requests finish on close; idle keep-alive sockets are closed so shutdown is prompt.
-    forceCloseConnections: 'idle',
-    return503OnClosing: true,
-  });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, extraImports), adapter, {
-    logger: new PinoNestLogger(rootLogger),
-    abortOnError: false,
-  });
-
-  const fastify = app.getHttpAdapter().getInstance();
-  registerHttpHooks(fastify, rootLogger, config.exposeQueryCount);
-  // Authentication, then rate limits (keyed by the actor), per route, as Fastify hooks (not Nest guards).
-  applyRoutePolicies(fastify, app, [app.get(AccessPolicy), app.get(RateLimitPolicy)]);
-
   // Security headers from helmet, computed once. (@fastify/helmet rebuilds the helmet middleware, CSP
   // parsing included, on every request, and adds an async hook: measured at well over half of the
   // cost of GET /health/live, see bench/README.md.) With these options every header is static, so
@@ -65,10 +61,33 @@ export async function createApp(
   const securityHeaderValues = Object.fromEntries(
     securityHeaders.map(([name, value]) => [name.toLowerCase(), typeof value === 'number' ? value : String(value)]),
   );
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
+    genReqId: requestIdFor,
+    // In-flight requests finish on close; idle keep-alive sockets are closed so shutdown is prompt.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    // URLs Fastify cannot route (over-long or malformed path parameters) answer problem+json too.
+    frameworkErrors: frameworkErrorHandler(securityHeaderValues),
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, extraImports), adapter, {
+    logger: new PinoNestLogger(rootLogger),
+    abortOnError: false,
+  });
+
+  const fastify = app.getHttpAdapter().getInstance();
+  registerHttpHooks(fastify, rootLogger, config.exposeQueryCount);
+  // Authentication, then rate limits (keyed by the actor), per route, as Fastify hooks (not Nest guards).
+  applyRoutePolicies(fastify, app, [app.get(AccessPolicy), app.get(RateLimitPolicy)]);
+
   fastify.addHook('onRequest', (_req, reply, done) => {
     void reply.headers(securityHeaderValues);
     done();
   });
+  registerIdParamCheck(fastify);
+  registerJsonParser(app, BODY_LIMIT_BYTES);
+  registerCacheControl(fastify);
   // Same SHA-1/base64 tags as the plugin's default, through the one-shot crypto.hash (no Hash object per response).
   await app.register(etag, { weak: true, hashFn: bodyHash });
   // No allowed origin: no CORS plugin at all (with `origin: false` it only ran a no-op hook per

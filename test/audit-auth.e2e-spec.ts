@@ -31,10 +31,10 @@ describe('audit of auth events', () => {
       .send({ email, password, name: 'Audited' })
       .expect(201);
     userId = registered.body.user.id;
-    await t.http().post('/api/v1/auth/login').send({ email, password }).expect(200);
+    const firstLogin = await t.http().post('/api/v1/auth/login').send({ email, password }).expect(200);
     await t.http().post('/api/v1/auth/login').send({ email, password: 'wrong password here' }).expect(401);
     const login = await t.http().post('/api/v1/auth/login').send({ email, password }).expect(200);
-    // A refresh token used twice: the second use is reuse (401, family revoked, recorded).
+    // A refresh token used twice: the second use is reuse (401, family revoked with its access tokens, recorded).
     const { refreshToken } = login.body;
     await t.http().post('/api/v1/auth/refresh').send({ refreshToken }).expect(200);
     await t.http().post('/api/v1/auth/refresh').send({ refreshToken }).expect(401);
@@ -42,7 +42,7 @@ describe('audit of auth events', () => {
     await t
       .http()
       .post('/api/v1/auth/password')
-      .set({ authorization: `Bearer ${login.body.accessToken}` })
+      .set({ authorization: `Bearer ${firstLogin.body.accessToken}` })
       .send({ currentPassword: password, newPassword })
       .expect(204);
     await t

@@ -19,7 +19,7 @@ const start = (env) => startApp(target, env);
 
 async function benchWrite() {
   const audited = await start({ AUDIT_RECORDING: 'true' });
-  const bare = await start({ AUDIT_RECORDING: 'false' });
+  const bare = await start({ AUDIT_RECORDING: 'false', BENCH_MODE: 'true' });
   const ds = audited.get(DataSource);
   const CONCURRENCY = 16;
   const PER_ROUND = Number(process.env.BENCH_PER_ROUND ?? 3_000);

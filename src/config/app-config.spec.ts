@@ -151,3 +151,40 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ARGON2_MAX_CONCURRENT: '0' })).toThrow(/ARGON2_MAX_CONCURRENT/);
   });
 });
+
+describe('TRUST_PROXY', () => {
+  const trust = (value?: string) => loadConfig(value === undefined ? {} : { TRUST_PROXY: value }).trustProxy;
+
+  it('is off by default and for 0/false; the old true means one hop, never every hop', () => {
+    expect(trust()).toBe(false);
+    expect(trust('0')).toBe(false);
+    expect(trust('false')).toBe(false);
+    expect(trust('true')).toBe(1);
+  });
+
+  it('takes a hop count or a list of trusted proxy addresses and CIDRs', () => {
+    expect(trust('2')).toBe(2);
+    expect(trust('10.0.0.0/8, 192.168.1.10,fd00::/8')).toEqual(['10.0.0.0/8', '192.168.1.10', 'fd00::/8']);
+  });
+
+  it('refuses anything else, naming the variable', () => {
+    for (const bad of ['10.0.0.0/33', 'proxy.internal', '1.2.3.4/8/1', '99']) {
+      expect(() => trust(bad)).toThrow(/TRUST_PROXY/);
+    }
+  });
+});
+
+describe('AUDIT_RECORDING', () => {
+  const production = {
+    NODE_ENV: 'production',
+    DATABASE_URL: 'mysql://u:p@db:3306/m',
+    REDIS_URL: 'redis://r:6379',
+    JWT_SECRET: 'x'.repeat(32),
+  };
+
+  it('cannot be switched off in production (bench builds say BENCH_MODE=true)', () => {
+    expect(() => loadConfig({ ...production, AUDIT_RECORDING: 'false' })).toThrow(/AUDIT_RECORDING/);
+    expect(loadConfig({ ...production, AUDIT_RECORDING: 'false', BENCH_MODE: 'true' }).audit.recording).toBe(false);
+    expect(loadConfig({ AUDIT_RECORDING: 'false' }).audit.recording).toBe(false);
+  });
+});

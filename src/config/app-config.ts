@@ -1,4 +1,5 @@
 import { hkdfSync, randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-policy.js';
 
@@ -10,8 +11,11 @@ export interface AppConfig {
   readonly env: 'production' | 'development' | 'test';
   readonly port: number;
   readonly host: string;
-  /** Behind a load balancer: take the client IP from X-Forwarded-For (rate limits, audit). */
-  readonly trustProxy: boolean;
+  /**
+   * Which X-Forwarded-For hops to believe for the client IP (rate limits, audit, sessions): false (none),
+   * a hop count, or the addresses/CIDRs of the trusted proxies (TRUST_PROXY). Fastify's `trustProxy`.
+   */
+  readonly trustProxy: boolean | number | readonly string[];
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly corsOrigins: readonly string[];
   readonly shutdownGraceMs: number;
@@ -73,6 +77,10 @@ export interface AppConfig {
      * from the event loop.
      */
     readonly argon2MaxConcurrent: number;
+    /** Password hashes allowed to wait for a slot (ARGON2_MAX_QUEUE); one more is answered 503. */
+    readonly argon2MaxQueue: number;
+    /** Longest wait for a hashing slot (ARGON2_QUEUE_TIMEOUT_MS) before 503. */
+    readonly argon2QueueTimeoutMs: number;
   };
   readonly rateLimit: {
     readonly perMinute: number;
@@ -236,6 +244,36 @@ class EnvReader {
   }
 }
 
+/**
+ * TRUST_PROXY: `0`/`false` (default) ignores X-Forwarded-For; a hop count `n` trusts the n proxies
+ * nearest to the service; a comma-separated list of addresses/CIDRs trusts exactly those. The old
+ * `true` means one hop (a load balancer in front): trusting every hop would let a client choose its
+ * own IP with the left-most X-Forwarded-For entry.
+ */
+export function parseTrustProxy(raw: string | undefined): boolean | number | string[] {
+  const value = raw?.trim() ?? '';
+  if (value === '' || ['0', 'false', 'no', 'off'].includes(value.toLowerCase())) return false;
+  if (['true', 'yes', 'on'].includes(value.toLowerCase())) return 1;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > 32) throw new ConfigError(`TRUST_PROXY hop count must be at most 32, got "${raw}"`);
+    return hops;
+  }
+  const entries = value.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split('/');
+    const family = isIP(address);
+    const maxBits = family === 6 ? 128 : 32;
+    const validBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= maxBits);
+    if (family === 0 || !validBits || extra !== undefined) {
+      throw new ConfigError(
+        `TRUST_PROXY must be a hop count or comma-separated proxy addresses/CIDRs, got "${entry}" in "${raw}"`,
+      );
+    }
+  }
+  return entries;
+}
+
 const DURATION_UNITS_MS = { s: 1_000, m: 60_000, h: 3_600_000 } as const;
 
 /** `1m,5m,30m,2h,12h` → milliseconds; 1 to 20 delays, each 1 s to 7 days. */
@@ -351,13 +389,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
     );
   }
 
+  const auditRecording = read.bool('AUDIT_RECORDING', true);
+  // The bench compares audited with unaudited writes on production builds; nobody else may turn the trail off.
+  if (production && !auditRecording && !read.bool('BENCH_MODE', false)) {
+    throw new ConfigError('AUDIT_RECORDING=false is refused when NODE_ENV=production (bench only: BENCH_MODE=true)');
+  }
   const webhookKey = parseSecretKey(read.optional('WEBHOOK_SECRET_KEY'), givenSecret);
 
   return {
     env: nodeEnv,
     port: read.int('PORT', 3000, 0, 65535),
     host: read.string('HOST', '0.0.0.0'),
-    trustProxy: read.bool('TRUST_PROXY', false),
+    trustProxy: parseTrustProxy(read.optional('TRUST_PROXY')),
     logLevel: read.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     corsOrigins: (read.optional('CORS_ORIGINS') ?? '')
       .split(',')
@@ -402,6 +445,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       argon2TimeCost: read.int('ARGON2_TIME_COST', 2, 1, 20),
       argon2Parallelism: read.int('ARGON2_PARALLELISM', 1, 1, 16),
       argon2MaxConcurrent: read.int('ARGON2_MAX_CONCURRENT', Math.max(1, availableParallelism() - 1), 1, 64),
+      argon2MaxQueue: read.int('ARGON2_MAX_QUEUE', 64, 0, 100_000),
+      argon2QueueTimeoutMs: read.int('ARGON2_QUEUE_TIMEOUT_MS', 10_000, 10, 600_000),
     },
     rateLimit: {
       perMinute: read.int('RATE_LIMIT_PER_MINUTE', 600, 1, 10_000_000),
@@ -430,7 +475,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       reservationMaxTtlSeconds: read.int('RESERVATION_MAX_TTL_SECONDS', 1_800, 1, 86_400),
     },
     audit: {
-      recording: read.bool('AUDIT_RECORDING', true),
+      recording: auditRecording,
       sealIntervalMs: read.int('AUDIT_SEAL_INTERVAL_MS', 1_000, 50, 3_600_000),
       sealLookbackSeconds: read.int('AUDIT_SEAL_LOOKBACK_SECONDS', 900, 1, 7 * 86_400),
       batchSize: read.int('AUDIT_BATCH_SIZE', 1_000, 10, 10_000),

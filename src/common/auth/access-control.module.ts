@@ -4,6 +4,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import { AccessPolicy } from './access.policy.js';
 import { AccessTokenService } from './access-token.service.js';
+import { TokenRevocations } from './token-revocations.js';
 
 @Global()
 @Module({
@@ -19,7 +20,7 @@ import { AccessTokenService } from './access-token.service.js';
       },
     }),
   ],
-  providers: [AccessTokenService, AccessPolicy],
-  exports: [AccessTokenService, AccessPolicy],
+  providers: [AccessTokenService, TokenRevocations, AccessPolicy],
+  exports: [AccessTokenService, TokenRevocations, AccessPolicy],
 })
 export class AccessControlModule {}

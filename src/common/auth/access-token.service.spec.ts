@@ -8,9 +8,14 @@ const config = loadConfig({ JWT_SECRET: SECRET, ACCESS_TOKEN_TTL_SECONDS: '60' }
 const service = new AccessTokenService(new JwtService({ secret: SECRET, signOptions: { algorithm: 'HS256' } }), config);
 
 describe(AccessTokenService.name, () => {
-  it('round-trips id, roles and session id', () => {
+  it('round-trips id, roles and session id, with the issue time in ms (ordered against revocations)', () => {
+    const before = Date.now();
     const token = service.sign({ id: 'u1', roles: ['staff', 'customer'], sessionId: 's1' });
-    expect(service.verify(token)).toEqual({ id: 'u1', roles: ['staff', 'customer'], sessionId: 's1' });
+    const after = Date.now();
+    const actor = service.verify(token);
+    expect(actor).toEqual({ id: 'u1', roles: ['staff', 'customer'], sessionId: 's1', issuedAtMs: expect.any(Number) });
+    expect(actor!.issuedAtMs).toBeGreaterThanOrEqual(before);
+    expect(actor!.issuedAtMs).toBeLessThanOrEqual(after);
     expect(service.ttlSeconds).toBe(60);
   });
 

@@ -7,6 +7,9 @@ interface AccessClaims {
   sub: string;
   roles: string[];
   sid?: string;
+  /** Issue time in ms (JWT's `iat` has whole seconds: too coarse to order against a revocation). */
+  iatMs?: number;
+  iat?: number;
   exp?: number;
 }
 
@@ -34,7 +37,7 @@ export class AccessTokenService {
   }
 
   sign(actor: AuthenticatedActor): string {
-    const claims: AccessClaims = { sub: actor.id, roles: [...actor.roles], sid: actor.sessionId };
+    const claims: AccessClaims = { sub: actor.id, roles: [...actor.roles], sid: actor.sessionId, iatMs: Date.now() };
     return this.jwt.sign(claims, { expiresIn: this.ttlSeconds });
   }
 
@@ -53,7 +56,9 @@ export class AccessTokenService {
       return undefined;
     }
     if (typeof claims.sub !== 'string' || !Array.isArray(claims.roles)) return undefined;
-    const actor: AuthenticatedActor = { id: claims.sub, roles: claims.roles, sessionId: claims.sid };
+    const issuedAtMs =
+      typeof claims.iatMs === 'number' ? claims.iatMs : typeof claims.iat === 'number' ? claims.iat * 1000 : undefined;
+    const actor: AuthenticatedActor = { id: claims.sub, roles: claims.roles, sessionId: claims.sid, issuedAtMs };
     // Only tokens that expire are remembered (ours always do), and never past their expiry.
     if (typeof claims.exp === 'number') {
       if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);

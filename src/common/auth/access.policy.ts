@@ -8,6 +8,7 @@ import { forbidden, unauthorized } from '../errors/domain-error.js';
 import { AccessTokenService } from './access-token.service.js';
 import { hasPermission } from './permissions.js';
 import { declaredPolicy } from './route-policy.js';
+import { TokenRevocations } from './token-revocations.js';
 
 const BEARER = /^Bearer ([A-Za-z0-9_.-]+)$/;
 
@@ -22,6 +23,7 @@ export class AccessPolicy implements RoutePolicy {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: AccessTokenService,
+    private readonly revocations: TokenRevocations,
   ) {}
 
   hooksFor(route: ControllerRoute): onRequestHookHandler {
@@ -30,17 +32,26 @@ export class AccessPolicy implements RoutePolicy {
       kind: 'authenticated',
       permissions: [],
     };
-    const actorOf = (req: FastifyRequest) => this.actorOf(req);
+    const withActor = (req: FastifyRequest, then: (actor?: AuthenticatedActor) => void, fail: (e: Error) => void) =>
+      this.withLiveActor(req, then, fail);
     if (policy.kind === 'public') {
       return function optionalBearer(req, _reply, done) {
-        const actor = actorOf(req);
-        if (actor) req.context.actor = actor;
-        done();
+        withActor(
+          req,
+          (actor) => {
+            if (actor) req.context.actor = actor;
+            done();
+          },
+          done,
+        );
       };
     }
     const { permissions } = policy;
     return function requireBearer(req, _reply, done) {
-      const actor = actorOf(req);
+      withActor(req, (actor) => decide(req, actor, done), done);
+    };
+
+    function decide(req: FastifyRequest, actor: AuthenticatedActor | undefined, done: (error?: Error) => void) {
       if (!actor) {
         done(
           unauthorized(
@@ -51,7 +62,23 @@ export class AccessPolicy implements RoutePolicy {
       }
       req.context.actor = actor;
       done(permissions.every((permission) => hasPermission(actor.roles, permission)) ? undefined : forbidden());
-    };
+    }
+  }
+
+  /**
+   * The verified actor unless its token was revoked since it was issued (TokenRevocations: answered from
+   * memory, synchronously, while its state is fresh); a revoked token counts as no token.
+   */
+  private withLiveActor(
+    req: FastifyRequest,
+    then: (actor?: AuthenticatedActor) => void,
+    fail: (error: Error) => void,
+  ): void {
+    const verified = this.actorOf(req);
+    if (!verified) return then(undefined);
+    const revoked = this.revocations.isRevoked(verified);
+    if (typeof revoked === 'boolean') return then(revoked ? undefined : verified);
+    revoked.then((isRevoked) => then(isRevoked ? undefined : verified), fail);
   }
 
   private actorOf(req: FastifyRequest): AuthenticatedActor | undefined {

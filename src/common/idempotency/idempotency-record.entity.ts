@@ -15,8 +15,16 @@ export class IdempotencyRecord {
   @Column({ name: 'request_hash', type: 'char', length: 64 })
   requestHash: string;
 
-  @Column({ name: 'state', type: 'enum', enum: ['in_progress', 'completed'] })
-  state: 'in_progress' | 'completed';
+  /**
+   * in_progress: claimed, the handler runs (until `expires_at`, the lease); committed: the business
+   * transaction committed, the response is being stored; completed: the response is stored.
+   */
+  @Column({ name: 'state', type: 'enum', enum: ['in_progress', 'committed', 'completed'] })
+  state: 'in_progress' | 'committed' | 'completed';
+
+  /** Which claim holds the key: a request whose lease expired and was taken over can't commit under it. */
+  @Column({ name: 'claim_id', type: 'char', length: 36, nullable: true })
+  claimId: string | null;
 
   @Column({ name: 'response_status', type: 'smallint', unsigned: true, nullable: true })
   responseStatus: number | null;

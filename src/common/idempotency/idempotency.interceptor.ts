@@ -22,7 +22,9 @@ const HEADER = 'idempotency-key';
 /**
  * Honours `Idempotency-Key` on a POST: the first request runs and its answer (2xx or 4xx) is stored;
  * a retry with the same key and body gets that answer again without running; the same key with a
- * different body is 422; a retry while the first still runs is 409. A 5xx is not stored.
+ * different body is 422; a retry while the first still runs is 409. A 5xx before anything committed is
+ * not stored (the retry runs afresh). The key is marked used in the business transaction's own commit
+ * (IdempotencyService.fence), so a failure to store the answer can never lead to a second run.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -54,7 +56,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     successStatus: number,
     next: CallHandler,
   ): Promise<unknown> {
-    const scope = requestContext.current()?.actor?.id ?? 'anonymous';
+    const context = requestContext.current();
+    const scope = context?.actor?.id ?? 'anonymous';
     // The concrete path (ids included) and query: the same key sent for another resource is another request (422).
     const hash = requestHash(req.method, req.url, req.body);
     const claim = await this.idempotency.claim(scope, key, hash);
@@ -67,18 +70,51 @@ export class IdempotencyInterceptor implements NestInterceptor {
       }
       return claim.body;
     }
+    const fence = this.idempotency.fence(scope, key, claim.claimId);
+    if (context) context.transactionHook = fence;
+    let body: unknown;
     try {
-      const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
-      await this.idempotency.complete(scope, key, successStatus, body);
-      return body;
+      body = await lastValueFrom(next.handle(), { defaultValue: undefined });
     } catch (error) {
       const { problem } = toProblem(error);
-      if (problem.status >= 500) await this.idempotency.release(scope, key).catch(() => undefined);
-      else await this.idempotency.complete(scope, key, problem.status, problem);
+      if (problem.status >= 500 && !fence.committed) {
+        // Nothing committed: a retry may run afresh. If even the release fails, the lease expires.
+        await this.idempotency.release(scope, key, claim.claimId).catch(() => undefined);
+      } else {
+        // A 4xx, or a 5xx after the change committed: that answer is what a retry gets (never a second run).
+        await this.store(scope, key, claim.claimId, problem.status, problem);
+      }
       throw error;
     }
+    await this.store(scope, key, claim.claimId, successStatus, body);
+    return body;
+  }
+
+  /**
+   * Stores the answer before it is sent (so an immediate retry finds it); when that fails (pool timeout,
+   * connection lost) it keeps trying in the background for a while instead of failing a request whose
+   * change already committed. Meanwhile a retry gets 409 (the key is `committed`), never a second run.
+   */
+  private async store(scope: string, key: string, claimId: string, status: number, body: unknown): Promise<void> {
+    try {
+      await this.idempotency.complete(scope, key, claimId, status, body);
+    } catch {
+      this.storeLater(scope, key, claimId, status, body, 0);
+    }
+  }
+
+  private storeLater(scope: string, key: string, claimId: string, status: number, body: unknown, attempt: number) {
+    if (attempt >= STORE_RETRY_DELAYS_MS.length) return; // a committed key then answers 409 until it expires
+    const retry = () =>
+      this.idempotency
+        .complete(scope, key, claimId, status, body)
+        .catch(() => this.storeLater(scope, key, claimId, status, body, attempt + 1));
+    setTimeout(retry, STORE_RETRY_DELAYS_MS[attempt]).unref();
   }
 }
+
+/** Backoff of the background retries that store an answer (about a minute in all). */
+const STORE_RETRY_DELAYS_MS = [100, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 30_000];
 
 /** Marks a POST that creates or moves money or stock as honouring Idempotency-Key. */
 export const Idempotent = () =>

@@ -6,6 +6,7 @@ import { LOGIN_RATE_LIMIT, SKIP_RATE_LIMIT } from './rate-limit.decorators.js';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
 import type { RoutePolicy } from '../../infrastructure/http/route-hooks.js';
 import type { ControllerRoute } from '../../infrastructure/http/route-table.js';
+import { clientAddressKey } from './client-address.js';
 import type { Admission } from './lease-limiter.js';
 import { RateLimitStore } from './rate-limit.store.js';
 
@@ -22,11 +23,11 @@ export type ClientKey = (req: FastifyRequest) => string;
 
 export const clientKeyOf: ClientKey = (req) => {
   const actorId = req.context.actor?.id;
-  return actorId ? `user:${actorId}` : `ip:${req.ip}`;
+  return actorId ? `user:${actorId}` : `ip:${clientAddressKey(req.ip)}`;
 };
 
-/** The per-IP key of the login budget. */
-export const loginKeyOf: ClientKey = (req) => `login:ip:${req.ip}`;
+/** The per-IP key of the login budget (IPv6 per /64). */
+export const loginKeyOf: ClientKey = (req) => `login:ip:${clientAddressKey(req.ip)}`;
 
 /**
  * The rate limits, per route, fixed one-minute windows counted in Redis (memory fallback):

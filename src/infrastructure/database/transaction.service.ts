@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config.js';
+import { requestContext } from '../http/request-context.js';
 import { isDeadlock } from './mysql-errors.js';
 
 type Hook = () => void;
@@ -51,16 +52,21 @@ export class TransactionService {
 
   private async runRetryingDeadlocks<T>(work: (manager: EntityManager) => Promise<T>) {
     const retries = this.config.db.deadlockRetries;
+    // E.g. an Idempotency-Key marked as used in the same commit as the change it guards.
+    const hook = requestContext.current()?.transactionHook;
     for (let attempt = 0; ; attempt++) {
       // Fresh per attempt: a rolled-back attempt's hooks are dropped with it.
       const hooks: Hook[] = [];
       let attemptManager: EntityManager | undefined;
       try {
-        const result = await this.dataSource.transaction('READ COMMITTED', (manager) => {
+        const result = await this.dataSource.transaction('READ COMMITTED', async (manager) => {
           attemptManager = manager;
           pendingHooks.set(manager, hooks);
-          return work(manager);
+          const value = await work(manager);
+          await hook?.beforeCommit(manager);
+          return value;
         });
+        hook?.afterCommit();
         return { result, hooks };
       } catch (error) {
         if (!isDeadlock(error) || attempt >= retries) throw error;

@@ -37,6 +37,7 @@ import { UsersService } from './services/users.service.js';
     AdminBootstrapService,
     SessionPurgeJob,
   ],
-  exports: [UsersService],
+  // LoginAttemptsService: the per-email password-check budget, for other secret checks (reset confirm).
+  exports: [UsersService, SessionsService, LoginAttemptsService],
 })
 export class AuthModule {}

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -46,6 +46,7 @@ export class AuthController {
   ) {}
 
   @Post('register')
+  @Header('Cache-Control', 'no-store') // the body carries tokens
   @Public()
   @LoginRateLimit()
   @ApiOperation({ summary: 'Create an account (role customer) and log it in' })
@@ -57,6 +58,7 @@ export class AuthController {
   }
 
   @Post('login')
+  @Header('Cache-Control', 'no-store') // the body carries tokens
   @Public()
   @LoginRateLimit()
   @HttpCode(200)
@@ -69,6 +71,7 @@ export class AuthController {
   }
 
   @Post('refresh')
+  @Header('Cache-Control', 'no-store') // the body carries tokens
   @Public()
   @HttpCode(200)
   @ApiOperation({
@@ -101,6 +104,7 @@ export class AuthController {
 
   @Post('password')
   @Authenticated()
+  @LoginRateLimit()
   @HttpCode(204)
   @ApiOperation({ summary: 'Change the password; every session (refresh token) of the user is revoked' })
   @ApiNoContentResponse({ description: 'Changed' })

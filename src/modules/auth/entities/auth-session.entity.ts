@@ -7,6 +7,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 @Entity('auth_sessions')
 @Index('idx_auth_sessions_user', ['userId', 'id'])
 @Index('idx_auth_sessions_expires', ['expiresAt'])
+@Index('idx_auth_sessions_revoked_at', ['revokedAt'])
 export class AuthSession {
   @PrimaryColumn({ type: 'char', length: 36 })
   id: string;

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
+import type { RevocationChanges } from '../../../common/auth/token-revocations.js';
+import { leanQuery } from '../../../infrastructure/database/lean-query.js';
 import { affectedRows } from '../../../infrastructure/database/sql.js';
 import { AuthSession } from '../entities/auth-session.entity.js';
 import { RefreshToken } from '../entities/refresh-token.entity.js';
@@ -66,6 +68,26 @@ export class SessionsRepository {
       { revokedAt: now, revokeReason: reason },
     );
     return affectedRows(result);
+  }
+
+  /** Revocations recorded at or after `since` (both reads are index ranges): what access-token checks need. */
+  async revocationsSince(since: Date): Promise<RevocationChanges> {
+    const [users, sessions] = await Promise.all([
+      leanQuery<{ id: string; tokens_valid_after: Date }>(
+        this.dataSource,
+        'SELECT id, tokens_valid_after FROM users WHERE tokens_valid_after >= ?',
+        [since],
+      ),
+      leanQuery<{ id: string; revoked_at: Date }>(
+        this.dataSource,
+        'SELECT id, revoked_at FROM auth_sessions WHERE revoked_at >= ?',
+        [since],
+      ),
+    ]);
+    return {
+      users: users.map((row) => ({ userId: row.id, validAfterMs: row.tokens_valid_after.getTime() })),
+      sessions: sessions.map((row) => ({ sessionId: row.id, revokedAtMs: row.revoked_at.getTime() })),
+    };
   }
 
   /** A user's unrevoked, unexpired, not idle sessions, newest first (at most `limit`). */

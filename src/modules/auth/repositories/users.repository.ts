@@ -54,6 +54,11 @@ export class UsersRepository {
     await manager.update(User, { id }, { roles, updatedAt: now });
   }
 
+  /** Every access token of the user issued before `at` is refused from now on. */
+  async refuseTokensIssuedBefore(manager: EntityManager, id: string, at: Date): Promise<void> {
+    await manager.update(User, { id }, { tokensValidAfter: at });
+  }
+
   /** Keyset page in id (creation) order: `limit` rows after `afterId`. */
   page(afterId: string | undefined, limit: number): Promise<User[]> {
     const query = this.dataSource.manager.createQueryBuilder(User, 'u').orderBy('u.id', 'ASC').limit(limit);

@@ -16,7 +16,7 @@ import { PasswordService } from './password.service.js';
  */
 @Injectable()
 export class AdminBootstrapService implements OnApplicationBootstrap {
-  private readonly logger = new Logger('AdminBootstrap');
+  readonly logger = new Logger('AdminBootstrap');
 
   constructor(
     private readonly users: UsersRepository,
@@ -35,7 +35,18 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
     const { adminEmail, adminPassword } = this.config.auth;
     if (!adminEmail || !adminPassword) return false;
     const email = normalizeEmail(adminEmail);
-    if (await this.users.findByEmail(email)) return false;
+    const existing = await this.users.findByEmail(email);
+    if (existing) {
+      // Left as it is (roles and password are never changed at start), but an operator who expects an
+      // admin account here must learn that there is none.
+      if (!existing.roles.includes('admin')) {
+        this.logger.warn(
+          `ADMIN_EMAIL ${email} belongs to an existing user without the admin role: no admin was created and ` +
+            `its roles were left unchanged; grant the role with PUT /api/v1/users/:id/roles or set another ADMIN_EMAIL`,
+        );
+      }
+      return false;
+    }
     const passwordHash = await this.passwords.hash(adminPassword);
     const now = new Date();
     const id = newId();

@@ -15,8 +15,13 @@ import { PasswordService } from './password.service.js';
 import { ProfileCache } from './profile-cache.service.js';
 import { SessionsService } from './sessions.service.js';
 
+/**
+ * The one form of an email everything agrees on (stored value, lookups, the per-email login budget):
+ * Unicode compatibility form (NFKC: full-width letters, ligatures), trimmed, lower-cased. The column
+ * compares it byte for byte (utf8mb4_bin), so `víctim@x.com` is not `victim@x.com`.
+ */
 export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
+  return email.normalize('NFKC').trim().toLowerCase();
 }
 
 /** Accounts: register, login, the caller's profile, password change. */
@@ -34,6 +39,8 @@ export class AuthService {
 
   async register(body: RegisterBody): Promise<AuthResponse> {
     const email = normalizeEmail(body.email);
+    // A taken email costs no hash (the unique index still decides a race below).
+    if (await this.users.findByEmail(email)) throw AuthErrors.emailTaken();
     // Hash before the transaction: it may run twice (deadlock retry) and must stay short.
     const passwordHash = await this.passwords.hash(body.password);
     const now = new Date();
@@ -68,12 +75,12 @@ export class AuthService {
 
   async login(body: LoginBody): Promise<AuthResponse> {
     const email = normalizeEmail(body.email);
-    await this.attempts.assertAllowed(email);
+    // Counted before the hash: concurrent guesses can't all get past a check-then-record.
+    await this.attempts.reserveAttempt(email);
     const user = await this.users.findByEmail(email);
     // Unknown email: verify against a dummy hash anyway, so both failures take the same time.
     const ok = await this.passwords.verify(user?.passwordHash, body.password);
     if (!user || !ok) {
-      await this.attempts.recordFailure(email);
       // Its own transaction: the failure is recorded although the request fails.
       await this.tx.run((manager) =>
         this.audit.record(manager, {
@@ -120,24 +127,22 @@ export class AuthService {
   }
 
   /**
-   * Verifies the current password (failures limited like logins, per user), stores the new hash and
-   * revokes every session of the user, the caller's included: all their refresh tokens stop working.
+   * Verifies the current password (under the login budget of the user's email: a stolen access token
+   * gives no extra guesses), stores the new hash and revokes every session of the user, the caller's
+   * included: all their refresh tokens and access tokens stop working.
    */
   async changePassword(actor: AuthenticatedActor, body: ChangePasswordBody): Promise<void> {
-    const subject = `user:${actor.id}`;
-    await this.attempts.assertAllowed(subject);
     const user = await this.users.findById(actor.id);
     if (!user) throw unauthorized('The account no longer exists');
+    const subject = normalizeEmail(user.email);
+    await this.attempts.reserveAttempt(subject);
     if (!(await this.passwords.verify(user.passwordHash, body.currentPassword))) {
-      await this.attempts.recordFailure(subject);
       throw AuthErrors.wrongCurrentPassword();
     }
     await this.attempts.clear(subject);
     const passwordHash = await this.passwords.hash(body.newPassword);
-    await this.tx.run(async (manager) => {
-      const now = new Date();
-      await this.users.updatePassword(manager, user.id, passwordHash, now);
-      const sessionsRevoked = await this.sessions.revokeAll(manager, user.id, 'password_change', now);
+    await this.sessions.revokeAllSessionsOfUser(user.id, 'password_change', async (manager, sessionsRevoked) => {
+      await this.users.updatePassword(manager, user.id, passwordHash, new Date());
       await this.audit.record(manager, {
         action: 'auth.password_change',
         entityType: 'user',

@@ -71,7 +71,8 @@ export class PasswordResetService implements BeforeApplicationShutdown {
       });
       return userId;
     });
-    // Like a password change: the cached profile (GET /auth/me) is dropped on every instance.
+    // Like a password change: access tokens refused and the cached profile (GET /auth/me) dropped on every instance.
+    await this.sessions.accessTokensChanged();
     await this.profiles.changed(userId);
   }
 

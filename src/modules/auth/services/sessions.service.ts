@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AccessTokenService } from '../../../common/auth/access-token.service.js';
+import { TokenRevocations } from '../../../common/auth/token-revocations.js';
 import { notFound } from '../../../common/errors/domain-error.js';
 import { newId } from '../../../common/ids.js';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
@@ -27,7 +28,9 @@ import {
 const MAX_LISTED_SESSIONS = 100;
 
 type RefreshOutcome =
-  { kind: 'rotated'; user: User; sessionId: string; refreshToken: string } | { kind: 'invalid' } | { kind: 'reuse' };
+  | { kind: 'rotated'; user: User; sessionId: string; refreshToken: string }
+  | { kind: 'invalid' }
+  | { kind: 'reuse'; userId: string };
 
 /**
  * Sessions = refresh-token families, all state in MySQL so every instance agrees. Opening one issues
@@ -45,9 +48,11 @@ export class SessionsService {
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
     private readonly accessTokens: AccessTokenService,
+    private readonly revocations: TokenRevocations,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.rotationKey = rotationKeyFrom(config.auth.jwtSecret);
+    revocations.useFeed((since) => this.sessions.revocationsSince(since));
   }
 
   private get idleSeconds(): number {
@@ -96,6 +101,7 @@ export class SessionsService {
     const tokenHash = hashRefreshToken(presented);
     const outcome = await this.tx.run((manager) => this.rotate(manager, presented, tokenHash, new Date()));
     // A reuse commits the family's revocation and its audit event, then answers 401 like any bad token.
+    if (outcome.kind === 'reuse') await this.revocations.changed();
     if (outcome.kind !== 'rotated') throw AuthErrors.invalidRefreshToken();
     return this.issue(outcome.user, outcome.sessionId, outcome.refreshToken);
   }
@@ -155,7 +161,7 @@ export class SessionsService {
       actorId: null,
       changes: { sessionId: session.id, revoked: true },
     });
-    return { kind: 'reuse' };
+    return { kind: 'reuse', userId: session.userId };
   }
 
   async list(actor: AuthenticatedActor): Promise<SessionPage> {
@@ -177,38 +183,82 @@ export class SessionsService {
 
   /** DELETE /auth/sessions/:id: the caller's own session only; anyone else's is 404. */
   async revokeOwn(actor: AuthenticatedActor, sessionId: string): Promise<void> {
-    await this.tx.run(async (manager) => {
+    const revoked = await this.tx.run(async (manager) => {
       const session = await this.sessions.findSession(sessionId, manager);
       if (!session || session.userId !== actor.id) throw notFound('Session');
-      if (!(await this.sessions.revokeSession(manager, session.id, new Date(), 'session_delete'))) return;
+      if (!(await this.sessions.revokeSession(manager, session.id, new Date(), 'session_delete'))) return false;
       await this.audit.record(manager, {
         action: 'auth.session_revoke',
         entityType: 'user',
         entityId: actor.id,
         changes: { sessionId: session.id },
       });
+      return true;
     });
+    if (revoked) await this.revocations.changed();
   }
 
   /** Logout: ends the session the refresh token belongs to, if it is the caller's. Always 204. */
   async logout(actor: AuthenticatedActor, presented: string): Promise<void> {
     const token = await this.sessions.findToken(hashRefreshToken(presented));
     if (!token) return;
-    await this.tx.run(async (manager) => {
+    const revoked = await this.tx.run(async (manager) => {
       const session = await this.sessions.findSession(token.sessionId, manager);
-      if (!session || session.userId !== actor.id) return;
-      if (!(await this.sessions.revokeSession(manager, session.id, new Date(), 'logout'))) return;
+      if (!session || session.userId !== actor.id) return false;
+      if (!(await this.sessions.revokeSession(manager, session.id, new Date(), 'logout'))) return false;
       await this.audit.record(manager, {
         action: 'auth.logout',
         entityType: 'user',
         entityId: actor.id,
         changes: { sessionId: session.id },
       });
+      return true;
     });
+    if (revoked) await this.revocations.changed();
   }
 
-  /** Inside the caller's transaction: revokes every session of the user; how many were live. */
-  revokeAll(manager: EntityManager, userId: string, reason: string, now: Date): Promise<number> {
-    return this.sessions.revokeUserSessions(manager, userId, now, reason);
+  /**
+   * THE way to end every session of a user (password change, password reset, admin revocation): one
+   * transaction revokes every session (refresh tokens stop working), refuses every access token issued
+   * so far, and runs `work` (the caller's own change and audit event; it gets the number of sessions
+   * revoked and may throw to roll everything back). After commit every instance refuses those access
+   * tokens within a second (TokenRevocations).
+   */
+  async revokeAllSessionsOfUser<T>(
+    userId: string,
+    reason: string,
+    work: (manager: EntityManager, sessionsRevoked: number) => Promise<T>,
+  ): Promise<T> {
+    const result = await this.tx.run(async (manager) => {
+      const revoked = await this.revokeAll(manager, userId, reason, new Date());
+      return work(manager, revoked);
+    });
+    await this.revocations.changed();
+    return result;
+  }
+
+  /**
+   * The same inside a transaction the caller runs (when the user is only known inside it, e.g. password
+   * reset confirm): revokes every session, refuses every access token issued so far; the number of
+   * sessions revoked. Call `accessTokensChanged()` after commit (this instance then refuses at once;
+   * every instance does within a second anyway).
+   */
+  async revokeAll(manager: EntityManager, userId: string, reason: string, now: Date): Promise<number> {
+    const revoked = await this.sessions.revokeUserSessions(manager, userId, now, reason);
+    await this.users.refuseTokensIssuedBefore(manager, userId, now);
+    return revoked;
+  }
+
+  /**
+   * Inside the caller's transaction: the user's access tokens issued so far are refused (their roles
+   * changed; a refresh issues tokens with the new ones). Call `accessTokensChanged` after commit.
+   */
+  refuseAccessTokens(manager: EntityManager, userId: string, now: Date): Promise<void> {
+    return this.users.refuseTokensIssuedBefore(manager, userId, now);
+  }
+
+  /** After a commit that called `refuseAccessTokens`: this instance reads it now, the others within a second. */
+  accessTokensChanged(): Promise<void> {
+    return this.revocations.changed();
   }
 }

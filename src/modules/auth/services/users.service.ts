@@ -30,30 +30,33 @@ export class UsersService {
   /** Replaces a user's roles; `customer` is always kept. One audit event when something changed. */
   async setRoles(userId: string, requested: Role[]): Promise<UserResponse> {
     const roles = canonicalRoles([...requested, 'customer']);
-    const updated = await this.tx.run(async (manager) => {
+    const { changed, user } = await this.tx.run(async (manager) => {
       const user = await this.users.findByIdForUpdate(manager, userId);
       if (!user) throw notFound('User');
       const before = canonicalRoles(user.roles);
-      if (before.join() === roles.join()) return mapUser(user);
-      await this.users.updateRoles(manager, user.id, roles, new Date());
+      if (before.join() === roles.join()) return { changed: false, user: mapUser(user) };
+      const now = new Date();
+      await this.users.updateRoles(manager, user.id, roles, now);
+      // Tokens carry roles: the old ones must stop working (a refresh issues tokens with the new roles).
+      await this.sessions.refuseAccessTokens(manager, user.id, now);
       await this.audit.record(manager, {
         action: 'users.roles_change',
         entityType: 'user',
         entityId: user.id,
         changes: { roles: { from: before, to: roles } },
       });
-      return mapUser({ ...user, roles });
+      return { changed: true, user: mapUser({ ...user, roles }) };
     });
     await this.profiles.changed(userId);
-    return updated;
+    if (changed) await this.sessions.accessTokensChanged();
+    return user;
   }
 
   /** Ends every session of a user (their refresh tokens stop working). */
   async revokeSessions(userId: string): Promise<void> {
-    await this.tx.run(async (manager) => {
+    await this.sessions.revokeAllSessionsOfUser(userId, 'admin', async (manager, revoked) => {
       const user = await this.users.findById(userId, manager);
       if (!user) throw notFound('User');
-      const revoked = await this.sessions.revokeAll(manager, user.id, 'admin', new Date());
       await this.audit.record(manager, {
         action: 'users.sessions_revoke',
         entityType: 'user',

@@ -96,14 +96,19 @@ export class CatalogCacheService {
     if (!this.cache.enabled) return load();
     const generations = await this.generations(generationKeys);
     if (generations === undefined) return load();
-    return this.cache.getOrLoad<T | undefined>(keyOf(generations), load, { ttlMs });
+    if (Array.isArray(generations)) return this.cache.getOrLoad<T | undefined>(keyOf(generations), load, { ttlMs });
+    const value = await load();
+    // Only something that exists starts a generation: a loop of random ids must not fill Redis (issue 12).
+    if (value !== undefined) generations.start();
+    return value;
   }
 
   /**
-   * The current generation tokens, or undefined (serve from MySQL, store nothing) when Redis is
-   * unreachable or a generation is missing; a missing one is started for the next reader.
+   * The current generation tokens; or, when one is missing, a way to start it (the caller serves from
+   * MySQL, stores nothing, and starts it only if there was something to cache); undefined when Redis is
+   * unreachable.
    */
-  private async generations(keys: string[]): Promise<string[] | undefined> {
+  private async generations(keys: string[]): Promise<string[] | { start: () => void } | undefined> {
     const fullKeys = keys.map((key) => this.fullKey(key));
     try {
       // GETs, not one MGET: on a Redis Cluster the keys may be in different slots.
@@ -112,16 +117,18 @@ export class CatalogCacheService {
         this.config.redis.timeoutMs,
       );
       if (values.every((value): value is string => typeof value === 'string')) return values;
-      const starts = fullKeys
-        .filter((_, index) => values[index] === null)
-        .map((key) =>
-          this.redis.set(key, newId(), {
-            condition: 'NX',
-            expiration: { type: 'PX', value: InventoryCacheTtl.generationMs },
-          }),
-        );
-      void withTimeout(Promise.all(starts), INVALIDATE_TIMEOUT_MS).catch(() => undefined);
-      return undefined;
+      const start = () => {
+        const starts = fullKeys
+          .filter((_, index) => values[index] === null)
+          .map((key) =>
+            this.redis.set(key, newId(), {
+              condition: 'NX',
+              expiration: { type: 'PX', value: InventoryCacheTtl.generationMs },
+            }),
+          );
+        void withTimeout(Promise.all(starts), INVALIDATE_TIMEOUT_MS).catch(() => undefined);
+      };
+      return { start };
     } catch {
       return undefined;
     }
