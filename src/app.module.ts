@@ -14,6 +14,9 @@ import { AuthModule } from './modules/auth/index.js';
 import { InventoryModule } from './modules/inventory/index.js';
 import { OperationsModule } from './modules/operations/index.js';
 import { SubscriptionsModule } from './modules/subscriptions/index.js';
+import { OrdersModule } from './modules/orders/index.js';
+import { PaymentsModule } from './modules/payments/index.js';
+import { RecommendationsModule } from './modules/recommendations/index.js';
 import { WebhooksModule } from './modules/webhooks/index.js';
 import { CacheModule } from './infrastructure/cache/cache.module.js';
 import { DatabaseModule } from './infrastructure/database/database.module.js';
@@ -44,7 +47,10 @@ export class AppModule {
         WebhooksModule,
         AuthModule,
         InventoryModule,
+        PaymentsModule,
         SubscriptionsModule,
+        RecommendationsModule,
+        OrdersModule,
         ...extraImports,
       ],
       providers: [

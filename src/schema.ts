@@ -3,6 +3,9 @@ import { mergeSchemas } from './infrastructure/database/module-schema.js';
 import { auditSchema } from './modules/audit/index.js';
 import { authSchema } from './modules/auth/index.js';
 import { inventorySchema } from './modules/inventory/index.js';
+import { ordersSchema } from './modules/orders/index.js';
+import { paymentsSchema } from './modules/payments/index.js';
+import { recommendationsSchema } from './modules/recommendations/index.js';
 import { subscriptionsSchema } from './modules/subscriptions/index.js';
 import { webhooksSchema } from './modules/webhooks/index.js';
 
@@ -17,5 +20,8 @@ export const APP_SCHEMA = mergeSchemas([
   authSchema,
   inventorySchema,
   subscriptionsSchema,
+  paymentsSchema,
+  ordersSchema,
+  recommendationsSchema,
   webhooksSchema,
 ]);

@@ -78,7 +78,7 @@ describe('inventory under concurrency (two instances, one MySQL and Redis)', () 
       // The sweeper is told it is a minute later, so for it the reservation is due.
       const later = new Date(Date.now() + 60_000);
       const [commit, release, expired] = await Promise.all([
-        (round % 2 ? a : b).http().post(`/api/v1/inventory/reservations/${id}/commit`).set(owner.auth),
+        (round % 2 ? a : b).http().post(`/api/v1/inventory/reservations/${id}/commit`).set(staff.auth),
         (round % 2 ? b : a).http().post(`/api/v1/inventory/reservations/${id}/release`).set(owner.auth),
         sweepers[round % 2].expireDue(later),
       ]);
@@ -128,7 +128,8 @@ describe('inventory under concurrency (two instances, one MySQL and Redis)', () 
         (i % 2 ? b : a)
           .http()
           .post(`/api/v1/inventory/reservations/${res.body.id}/${i % 3 ? 'commit' : 'release'}`)
-          .set(customers[i % customers.length].auth),
+          // Commit is staff-only; release is the owner's.
+          .set(i % 3 ? staff.auth : customers[i % customers.length].auth),
       ),
     );
     expect(statusCounts(endings)).toEqual({ 200: 60 });
@@ -243,11 +244,7 @@ describe('inventory under concurrency (two instances, one MySQL and Redis)', () 
         reserved: 3,
         available: 4,
       });
-      await a
-        .http()
-        .post(`/api/v1/inventory/reservations/${reservation.body.id}/commit`)
-        .set(customers[1].auth)
-        .expect(200);
+      await a.http().post(`/api/v1/inventory/reservations/${reservation.body.id}/commit`).set(staff.auth).expect(200);
       expect((await b.http().get(`/api/v1/products/${product.id}`).expect(200)).body.stock).toEqual({
         onHand: 4,
         reserved: 0,

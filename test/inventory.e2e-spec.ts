@@ -400,7 +400,7 @@ describe('inventory API', () => {
       const committed = await t
         .http()
         .post(`/api/v1/inventory/reservations/${created.body.id}/commit`)
-        .set(customer.auth)
+        .set(staff.auth)
         .expect(200);
       expect(committed.body).toMatchObject({ id: created.body.id, status: 'committed' });
       expect((await t.http().get(`/api/v1/products/${product.id}`).expect(200)).body.stock).toEqual({
@@ -411,7 +411,7 @@ describe('inventory API', () => {
       const again = await t
         .http()
         .post(`/api/v1/inventory/reservations/${created.body.id}/commit`)
-        .set(customer.auth)
+        .set(staff.auth)
         .expect(409);
       expect(again.body).toMatchObject({
         code: 'reservation_not_pending',
@@ -445,7 +445,7 @@ describe('inventory API', () => {
         .expect(200);
       expect(released.body.status).toBe('released');
       expect(await stockOf(t, product.id)).toEqual({ onHand: 2, reserved: 0 });
-      await t.http().post(`/api/v1/inventory/reservations/${created.body.id}/commit`).set(customer.auth).expect(409);
+      await t.http().post(`/api/v1/inventory/reservations/${created.body.id}/commit`).set(staff.auth).expect(409);
       expect(await auditActions(created.body.id)).toEqual(['reservation.create', 'reservation.release']);
     });
 
@@ -526,7 +526,8 @@ describe('inventory API', () => {
       const id = created.body.id;
       const hidden = await t.http().get(`/api/v1/inventory/reservations/${id}`).set(other.auth).expect(404);
       expect(JSON.stringify(hidden.body)).not.toContain(customer.id);
-      await t.http().post(`/api/v1/inventory/reservations/${id}/commit`).set(other.auth).expect(404);
+      // Commit is staff/admin only: a customer is refused before ownership is looked at.
+      await t.http().post(`/api/v1/inventory/reservations/${id}/commit`).set(other.auth).expect(403);
       await t.http().post(`/api/v1/inventory/reservations/${id}/release`).set(other.auth).expect(404);
       await t.http().get(`/api/v1/inventory/reservations/${id}`).set(staff.auth).expect(200);
       await t.http().get(`/api/v1/inventory/reservations/${randomUUID()}`).set(customer.auth).expect(404);
@@ -576,7 +577,7 @@ describe('inventory API', () => {
         t
           .http()
           .post(`/api/v1/inventory/reservations/${reservation.body.id}/commit`)
-          .set(customer.auth)
+          .set(staff.auth)
           .set('Idempotency-Key', 'commit-once');
       const first = await commit().expect(200);
       const again = await commit().expect(200);
@@ -584,11 +585,7 @@ describe('inventory API', () => {
       expect(again.body).toEqual(first.body);
       expect(await stockOf(t, product.id)).toMatchObject({ onHand: 3, reserved: 0 });
       // Without a key a second commit is a conflict: it is not pending any more.
-      await t
-        .http()
-        .post(`/api/v1/inventory/reservations/${reservation.body.id}/commit`)
-        .set(customer.auth)
-        .expect(409);
+      await t.http().post(`/api/v1/inventory/reservations/${reservation.body.id}/commit`).set(staff.auth).expect(409);
     });
 
     it('a pending reservation past expiresAt reads as expired and cannot be committed, before any sweep', async () => {
@@ -609,7 +606,7 @@ describe('inventory API', () => {
       const commit = await t
         .http()
         .post(`/api/v1/inventory/reservations/${created.body.id}/commit`)
-        .set(customer.auth)
+        .set(staff.auth)
         .expect(409);
       expect(commit.body.reservationStatus).toBe('expired');
       // Stock comes back only through the sweeper.

@@ -29,8 +29,8 @@ class Samples {
 
 /**
  * Request chains: a request with `capture: { var: 'jsonField' }` stores that field of its 2xx JSON
- * answer in the connection's context, and `{var}` in a later request's path is replaced by it
- * (e.g. create a reservation, then commit it). Plain requests pass through untouched.
+ * answer in the connection's context, and `{var}` in a later request's path or JSON body is replaced
+ * by it (e.g. create a reservation, then commit it, or order it). Plain requests pass through untouched.
  */
 const random = () => Math.random().toString(36).slice(2, 10);
 
@@ -61,10 +61,15 @@ function chained(requests) {
         }
       };
     }
-    if (/\{(?!pick\}|rand\})\w+\}/.test(request.path)) {
+    const captured = /\{(?!pick\}|rand\})\w+\}/;
+    if (captured.test(request.path) || captured.test(request.body ?? '')) {
       out.setupRequest = (req, context) => ({
         ...req,
         path: request.path.replace(/\{(\w+)\}/g, (_, name) => encodeURIComponent(String(context[name] ?? 'none'))),
+        // In a JSON body the value goes inside the string literal the template put there.
+        ...(request.body !== undefined
+          ? { body: request.body.replace(/\{(\w+)\}/g, (_, name) => String(context[name] ?? 'none')) }
+          : {}),
       });
     }
     return out;

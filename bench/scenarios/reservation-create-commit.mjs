@@ -1,8 +1,9 @@
-// Customers reserve 1 unit and commit it, in a loop (each connection: create → commit → …). No
+// The admin reserves 1 unit and commits it, in a loop (each connection: create → commit → …). Customers
+// can no longer commit (they pay: scenario order-create) and hold at most 5 pending reservations, while
+// every autocannon connection starts on the same request: staff/admin are not limited. No
 // baseline: throughput is recorded; afterwards the ledger must reconcile and nothing may be oversold.
-import { adminToken, bearer, createProduct, mapLimit, registerCustomer } from '../lib/fixtures.mjs';
+import { adminToken, bearer, createProduct } from '../lib/fixtures.mjs';
 
-const CUSTOMERS = 8;
 const INITIAL_STOCK = 1_000_000;
 
 function count(codes, status) {
@@ -11,25 +12,23 @@ function count(codes, status) {
 
 export default {
   name: 'reservation-create-commit',
-  description: `\`POST /api/v1/inventory/reservations\` (1 unit) then \`POST …/:id/commit\`, ${CUSTOMERS} customers, one product with stock ${INITIAL_STOCK}. Recorded, no baseline; afterwards \`GET /api/v1/inventory/reconcile\` must be ok and on-hand must equal stock minus commits (no oversell).`,
+  description: `\`POST /api/v1/inventory/reservations\` (1 unit) then \`POST …/:id/commit\`, as the admin, one product with stock ${INITIAL_STOCK}. Recorded, no baseline; afterwards \`GET /api/v1/inventory/reconcile\` must be ok and on-hand must equal stock minus commits (no oversell).`,
   target: 'service',
   async setup(ctx) {
     const admin = await adminToken(ctx);
     const productId = await createProduct(ctx, admin, { initialStock: INITIAL_STOCK });
-    const customers = await mapLimit(Array.from({ length: CUSTOMERS }), 4, () => registerCustomer(ctx, 'resv'));
-    return { admin, productId, tokens: customers.map((c) => c.token) };
+    return { admin, productId };
   },
-  request: (s) =>
-    s.tokens.flatMap((token) => [
-      {
-        method: 'POST',
-        path: '/api/v1/inventory/reservations',
-        headers: bearer(token),
-        body: { items: [{ productId: s.productId, quantity: 1 }] },
-        capture: { reservationId: 'id' },
-      },
-      { method: 'POST', path: '/api/v1/inventory/reservations/{reservationId}/commit', headers: bearer(token) },
-    ]),
+  request: (s) => [
+    {
+      method: 'POST',
+      path: '/api/v1/inventory/reservations',
+      headers: bearer(s.admin),
+      body: { items: [{ productId: s.productId, quantity: 1 }] },
+      capture: { reservationId: 'id' },
+    },
+    { method: 'POST', path: '/api/v1/inventory/reservations/{reservationId}/commit', headers: bearer(s.admin) },
+  ],
   baseline: null,
   async verify(ctx, s, runs) {
     const codes = runs.flatMap((r) => [r.statusCodes, r.warmupStatusCodes]);

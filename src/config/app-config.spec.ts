@@ -121,8 +121,11 @@ describe('loadConfig', () => {
       renewalBatchSize: 200,
       dunningRetryHours: [24, 72, 168],
       cacheTtlMs: 300_000,
+      testClock: false,
     });
     expect(loadConfig({ DUNNING_RETRY_HOURS: '1, 2,48' }).billing.dunningRetryHours).toEqual([1, 2, 48]);
+    expect(loadConfig({ BILLING_TEST_CLOCK: 'true' }).billing.testClock).toBe(true);
+    expect(loadConfig({}).payments).toEqual({ reconcileIntervalMs: 30_000, reconcileAfterSeconds: 60 });
   });
 
   it('audit: records and seals by default; AUDIT_* values are validated', () => {

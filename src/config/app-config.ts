@@ -97,6 +97,22 @@ export interface AppConfig {
     readonly dunningRetryHours: readonly number[];
     /** TTL of cached entitlements and billing summary (ENTITLEMENTS_CACHE_TTL_MS); writers invalidate after commit. */
     readonly cacheTtlMs: number;
+    /** BILLING_TEST_CLOCK: a renewal run may take any `asOf` (tests, benchmarks); otherwise at most now + 5 min. */
+    readonly testClock: boolean;
+  };
+  readonly payments: {
+    /** How often the reconcile job looks for payment intents stuck `pending` (PAYMENT_RECONCILE_INTERVAL_MS). */
+    readonly reconcileIntervalMs: number;
+    /** An intent pending longer than this is presumed interrupted and reconciled (PAYMENT_RECONCILE_AFTER_SECONDS). */
+    readonly reconcileAfterSeconds: number;
+  };
+  readonly inventory: {
+    /** Customers only (staff and admin are not limited): units of one product per reservation (RESERVATION_MAX_QUANTITY). */
+    readonly reservationMaxQuantity: number;
+    /** Customers only: pending reservations at once (RESERVATION_MAX_PENDING); beyond → 409 reservation_limit. */
+    readonly reservationMaxPending: number;
+    /** Customers only: longest `ttlSeconds` of a reservation (RESERVATION_MAX_TTL_SECONDS). */
+    readonly reservationMaxTtlSeconds: number;
   };
   readonly audit: {
     /**
@@ -392,6 +408,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
       renewalBatchSize: read.int('RENEWAL_BATCH_SIZE', 200, 1, 1_000),
       dunningRetryHours: read.intList('DUNNING_RETRY_HOURS', [24, 72, 168], 1, 24 * 365),
       cacheTtlMs: read.int('ENTITLEMENTS_CACHE_TTL_MS', 300_000, 1_000, 86_400_000),
+      testClock: read.bool('BILLING_TEST_CLOCK', false),
+    },
+    payments: {
+      reconcileIntervalMs: read.int('PAYMENT_RECONCILE_INTERVAL_MS', 30_000, 1_000, 86_400_000),
+      reconcileAfterSeconds: read.int('PAYMENT_RECONCILE_AFTER_SECONDS', 60, 0, 86_400),
+    },
+    inventory: {
+      reservationMaxQuantity: read.int('RESERVATION_MAX_QUANTITY', 10, 1, 1_000_000),
+      reservationMaxPending: read.int('RESERVATION_MAX_PENDING', 5, 1, 100_000),
+      reservationMaxTtlSeconds: read.int('RESERVATION_MAX_TTL_SECONDS', 1_800, 1, 86_400),
     },
     audit: {
       recording: read.bool('AUDIT_RECORDING', true),

@@ -16,6 +16,8 @@ export const PERMISSIONS = [
   'billing:run',
   'billing:read',
   'audit:read',
+  'orders:read-all',
+  'orders:refund',
   'webhooks:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -25,6 +27,8 @@ const STAFF: readonly Permission[] = [
   'inventory:write',
   'inventory:read-all',
   'subscriptions:read-all',
+  'orders:read-all',
+  'orders:refund',
 ];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {

@@ -31,16 +31,23 @@ export async function ensureDatabase(config: AppConfig): Promise<void> {
   }
 }
 
+/**
+ * The migration lock's name, per database: named locks are server-wide, so with one name every database on
+ * the server (test databases of parallel checkouts, other deployments) waited for whichever migrated first.
+ * Hashed to stay within the 64 characters a lock name may have.
+ */
+const MIGRATION_LOCK = `CONCAT('mainspring:migrations:', LEFT(SHA1(DATABASE()), 32))`;
+
 /** Applies pending migrations under a MySQL named lock, so instances starting together migrate once. */
 export async function runMigrationsLocked(dataSource: DataSource): Promise<void> {
   const runner = dataSource.createQueryRunner();
   try {
-    const [{ locked }] = await runner.query(`SELECT GET_LOCK('mainspring:migrations', 120) AS locked`);
+    const [{ locked }] = await runner.query(`SELECT GET_LOCK(${MIGRATION_LOCK}, 120) AS locked`);
     if (Number(locked) !== 1) throw new Error('Timed out waiting for the migration lock held by another instance');
     try {
       await dataSource.runMigrations({ transaction: 'each' });
     } finally {
-      await runner.query(`SELECT RELEASE_LOCK('mainspring:migrations')`);
+      await runner.query(`SELECT RELEASE_LOCK(${MIGRATION_LOCK})`);
     }
   } finally {
     await runner.release();

@@ -2,3 +2,11 @@
 export { InventoryModule } from './inventory.module.js';
 export { inventorySchema } from './inventory.schema.js';
 export { StockAllocationService } from './services/stock-allocation.service.js';
+export { InventoryErrors } from './inventory.errors.js';
+export { ProductResponse } from './dto/product.dto.js';
+export { ProductService } from './services/product.service.js';
+export {
+  type CheckoutReservation,
+  type PricedProduct,
+  ReservationCheckoutService,
+} from './services/reservation-checkout.service.js';

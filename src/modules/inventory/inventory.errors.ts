@@ -30,4 +30,9 @@ export const InventoryErrors = {
     new DomainError(412, 'version_mismatch', 'The product has changed (If-Match does not match its version)', {
       extra: { currentVersion },
     }),
+  /** A customer's reservation beyond the limits (quantity per item, TTL, pending reservations at once). */
+  reservationLimit: (message: string, limit: Record<string, number>) =>
+    conflict('reservation_limit', message, { limit }),
+  /** An order is paying for the reservation right now: it cannot be ended or paid for twice meanwhile. */
+  checkoutInProgress: () => conflict('checkout_in_progress', 'An order is paying for this reservation right now'),
 } as const;

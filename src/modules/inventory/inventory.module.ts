@@ -8,11 +8,15 @@ import { StockRepository } from './repositories/stock.repository.js';
 import { CatalogCacheService } from './services/catalog-cache.service.js';
 import { ProductService } from './services/product.service.js';
 import { ReservationExpiryJob } from './jobs/reservation-expiry.job.js';
+import { ReservationCheckoutService } from './services/reservation-checkout.service.js';
 import { ReservationService } from './services/reservation.service.js';
 import { StockAllocationService } from './services/stock-allocation.service.js';
 import { StockLedgerService } from './services/stock-ledger.service.js';
 
-/** Products, stock, reservations and the stock ledger. Exports StockAllocationService only. */
+/**
+ * Products, stock, reservations and the stock ledger. Exports StockAllocationService (subscriptions),
+ * ReservationCheckoutService (orders) and ProductService (catalogue reads, recommendations).
+ */
 @Module({
   controllers: [ProductsController, InventoryController, ReservationsController],
   providers: [
@@ -25,7 +29,8 @@ import { StockLedgerService } from './services/stock-ledger.service.js';
     ReservationService,
     ReservationExpiryJob,
     StockAllocationService,
+    ReservationCheckoutService,
   ],
-  exports: [StockAllocationService],
+  exports: [StockAllocationService, ReservationCheckoutService, ProductService],
 })
 export class InventoryModule {}

@@ -3,8 +3,7 @@ import { InventoryModule } from '../inventory/index.js';
 import { BillingController } from './controllers/billing.controller.js';
 import { PlansController } from './controllers/plans.controller.js';
 import { SubscriptionsController } from './controllers/subscriptions.controller.js';
-import { PAYMENT_GATEWAY } from './payments/payment-gateway.js';
-import { SimulatedPaymentGateway } from './payments/simulated-payment-gateway.js';
+import { PaymentsModule } from '../payments/index.js';
 import { InvoiceRepository } from './repositories/invoice.repository.js';
 import { PlanRepository } from './repositories/plan.repository.js';
 import { SubscriptionRepository } from './repositories/subscription.repository.js';
@@ -20,13 +19,12 @@ import { SubscriptionService } from './services/subscription.service.js';
 
 /**
  * Plans, subscriptions, invoices, payments, renewals with dunning, entitlements, billing summary.
- * The payment gateway is bound here: swap SimulatedPaymentGateway for a real one behind PAYMENT_GATEWAY.
+ * Money moves through the payments module's intents.
  */
 @Module({
-  imports: [InventoryModule],
+  imports: [InventoryModule, PaymentsModule],
   controllers: [PlansController, SubscriptionsController, BillingController],
   providers: [
-    { provide: PAYMENT_GATEWAY, useClass: SimulatedPaymentGateway },
     PlanRepository,
     SubscriptionRepository,
     InvoiceRepository,

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { uuidParam } from '../../../common/errors/validation.js';
 import { Authenticated } from '../../../common/auth/authenticated.decorator.js';
+import { RequirePermission } from '../../../common/auth/require-permission.decorator.js';
 import { CurrentActor } from '../../../common/auth/current-actor.decorator.js';
 import { Idempotent } from '../../../common/idempotency/idempotency.interceptor.js';
 import type { AuthenticatedActor } from '../../../infrastructure/http/request-context.js';
@@ -18,7 +19,10 @@ export class ReservationsController {
   @Idempotent()
   @ApiCreatedResponse({ type: ReservationResponse })
   @ApiNotFoundResponse({ description: 'Unknown product' })
-  @ApiConflictResponse({ description: 'Out of stock: `items` lists {productId, requested, available}' })
+  @ApiConflictResponse({
+    description:
+      'Out of stock (`items` lists {productId, requested, available}), or `reservation_limit` for a customer beyond the limits',
+  })
   create(@CurrentActor() actor: AuthenticatedActor, @Body() body: CreateReservationBody): Promise<ReservationResponse> {
     return this.reservations.create(actor, body);
   }
@@ -30,7 +34,9 @@ export class ReservationsController {
     return this.reservations.get(actor, id);
   }
 
+  /** Staff and admin only: customers get stock by paying for it (POST /orders). */
   @Post(':id/commit')
+  @RequirePermission('inventory:write')
   @HttpCode(200)
   @Idempotent()
   @ApiOkResponse({ type: ReservationResponse })

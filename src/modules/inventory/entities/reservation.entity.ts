@@ -6,6 +6,7 @@ export type ReservationStatus = (typeof RESERVATION_STATUSES)[number];
 @Entity('reservations')
 @Index('idx_reservations_status_expires', ['status', 'expiresAt'])
 @Index('idx_reservations_user', ['userId', 'id'])
+@Index('idx_reservations_user_status', ['userId', 'status', 'expiresAt'])
 export class Reservation {
   @PrimaryColumn({ type: 'char', length: 36 })
   id: string;
@@ -18,6 +19,10 @@ export class Reservation {
 
   @Column({ name: 'expires_at', type: 'datetime', precision: 3 })
   expiresAt: Date;
+
+  /** The order paying for this reservation right now: expiry, release and commit wait for it to finish. */
+  @Column({ name: 'checkout_order_id', type: 'char', length: 36, nullable: true })
+  checkoutOrderId: string | null;
 
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;

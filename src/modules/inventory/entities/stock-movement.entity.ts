@@ -8,6 +8,7 @@ export const MOVEMENT_KINDS = [
   'commit',
   'expire',
   'allocation',
+  'return',
 ] as const;
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
 

@@ -107,6 +107,16 @@ export class ProductRepository {
     return affectedRows(result) === 1;
   }
 
+  /** Those of `ids` that exist, with their stock (one IN query; order not guaranteed). */
+  async rowsByIds(ids: readonly string[]): Promise<ProductRow[]> {
+    if (ids.length === 0) return [];
+    return (await this.dataSource.query(
+      `SELECT ${PRODUCT_COLUMNS} FROM products p JOIN stock_levels s ON s.product_id = p.id
+       WHERE p.id IN (${ids.map(() => '?').join(',')})`,
+      [...ids],
+    )) as ProductRow[];
+  }
+
   /** Committed stock and active flag of those of `ids` that exist (a plain, non-locking read). */
   async stockStates(ids: readonly string[]) {
     if (ids.length === 0) return [];

@@ -23,8 +23,9 @@ export class ReservationRepository {
   }
 
   /**
-   * pending → `to`, conditional on the row still being pending (and, for client transitions, not yet
-   * past its expiry; for the sweeper, past it). Exactly one of several racing transitions gets 1 row.
+   * pending → `to`, conditional on the row still being pending, no order paying for it (a checkout
+   * hold), and, for client transitions, not yet past its expiry (for the sweeper, past it). Exactly
+   * one of several racing transitions gets 1 row.
    */
   async transition(
     manager: EntityManager,
@@ -34,16 +35,72 @@ export class ReservationRepository {
   ): Promise<boolean> {
     const expiry = to === 'expired' ? 'expires_at <= ?' : 'expires_at > ?';
     const result = await manager.query(
-      `UPDATE reservations SET status = ?, updated_at = ? WHERE id = ? AND status = 'pending' AND ${expiry}`,
+      `UPDATE reservations SET status = ?, updated_at = ?
+       WHERE id = ? AND status = 'pending' AND checkout_order_id IS NULL AND ${expiry}`,
       [to, now, id, now],
     );
     return affectedRows(result) === 1;
   }
 
-  /** Pending reservations past expiry, oldest first (served by idx_reservations_status_expires). */
+  /**
+   * Takes the checkout hold for `orderId`: only on the owner's pending, unexpired, unheld reservation.
+   * While held, nothing else can end the reservation, so an order racing the expiry either holds it
+   * (and then pays or lets go) or finds it expired (and charges nothing).
+   */
+  async hold(manager: EntityManager, id: string, userId: string, orderId: string, now: Date): Promise<boolean> {
+    const result = await manager.query(
+      `UPDATE reservations SET checkout_order_id = ?, updated_at = ?
+       WHERE id = ? AND user_id = ? AND status = 'pending' AND checkout_order_id IS NULL AND expires_at > ?`,
+      [orderId, now, id, userId, now],
+    );
+    return affectedRows(result) === 1;
+  }
+
+  /** Lets go of the hold (payment declined): the reservation is pending again (and may expire). */
+  async unhold(manager: EntityManager, id: string, orderId: string, now: Date): Promise<boolean> {
+    const result = await manager.query(
+      `UPDATE reservations SET checkout_order_id = NULL, updated_at = ?
+       WHERE id = ? AND status = 'pending' AND checkout_order_id = ?`,
+      [now, id, orderId],
+    );
+    return affectedRows(result) === 1;
+  }
+
+  /** pending → committed for the order holding it (expiry no longer matters: the hold was taken in time). */
+  async commitHeld(manager: EntityManager, id: string, orderId: string, now: Date): Promise<boolean> {
+    const result = await manager.query(
+      `UPDATE reservations SET status = 'committed', checkout_order_id = NULL, updated_at = ?
+       WHERE id = ? AND status = 'pending' AND checkout_order_id = ?`,
+      [now, id, orderId],
+    );
+    return affectedRows(result) === 1;
+  }
+
+  /**
+   * Locks the user's holder row (creating it on first use) until the transaction ends: a customer's
+   * reservations are counted and inserted one at a time, whatever the concurrency or instance count.
+   */
+  async lockHolder(manager: EntityManager, userId: string, now: Date): Promise<void> {
+    await manager.query(
+      'INSERT INTO reservation_holders (user_id, locked_at) VALUES (?, ?) ON DUPLICATE KEY UPDATE locked_at = VALUES(locked_at)',
+      [userId, now],
+    );
+  }
+
+  /** The user's reservations still pending and not yet due (served by idx_reservations_user_status). */
+  async countPending(manager: EntityManager, userId: string, now: Date): Promise<number> {
+    const [row] = (await manager.query(
+      `SELECT COUNT(*) AS n FROM reservations WHERE user_id = ? AND status = 'pending' AND expires_at > ?`,
+      [userId, now],
+    )) as { n: number | string }[];
+    return Number(row.n);
+  }
+
+  /** Pending reservations past expiry and not held by a checkout, oldest first (idx_reservations_status_expires). */
   async dueIds(now: Date, limit: number): Promise<string[]> {
     const rows = (await this.dataSource.query(
-      `SELECT id FROM reservations WHERE status = 'pending' AND expires_at <= ? ORDER BY expires_at LIMIT ?`,
+      `SELECT id FROM reservations
+       WHERE status = 'pending' AND expires_at <= ? AND checkout_order_id IS NULL ORDER BY expires_at LIMIT ?`,
       [now, limit],
     )) as { id: string }[];
     return rows.map((row) => row.id);

@@ -1,8 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { assertOwnerOr } from '../../../common/auth/ownership.js';
+import { hasPermission } from '../../../common/auth/permissions.js';
 import { notFound } from '../../../common/errors/domain-error.js';
 import { newId } from '../../../common/ids.js';
+import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
 import type { AuthenticatedActor } from '../../../infrastructure/http/request-context.js';
 import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
 import { AuditService } from '../../audit/index.js';
@@ -50,10 +52,14 @@ export class ReservationService {
     private readonly transactions: TransactionService,
     private readonly audit: AuditService,
     private readonly catalog: CatalogCacheService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async create(actor: AuthenticatedActor, dto: CreateReservationBody): Promise<ReservationResponse> {
     const lines = normalizeItems(dto.items);
+    // Customers are limited (one customer must not be able to hold every unit); staff and admin are not.
+    const limited = !hasPermission(actor.roles, 'inventory:write');
+    if (limited) this.checkCustomerLimits(lines, dto.ttlSeconds);
     const ids = lines.map((line) => line.productId);
     const states = new Map((await this.products.stockStates(ids)).map((state) => [state.id, state]));
     const unknown = ids.filter((id) => !states.has(id));
@@ -87,6 +93,7 @@ export class ReservationService {
     const items = lines.map((line) => Object.assign(new ReservationItem(), { reservationId: reservation.id, ...line }));
 
     await this.transactions.run(async (manager) => {
+      if (limited) await this.checkPendingLimit(manager, actor.id, now);
       // Every line is tried (in product-id order) so a refusal names all short items; any refusal
       // rolls the whole transaction back.
       const short: ShortItem[] = [];
@@ -122,6 +129,33 @@ export class ReservationService {
     });
     await this.catalog.invalidate(ids);
     return mapReservation(reservation, items, now);
+  }
+
+  private checkCustomerLimits(lines: readonly { quantity: number }[], ttlSeconds: number | undefined): void {
+    const { reservationMaxQuantity, reservationMaxTtlSeconds } = this.config.inventory;
+    if (lines.some((line) => line.quantity > reservationMaxQuantity)) {
+      throw InventoryErrors.reservationLimit(`At most ${reservationMaxQuantity} units of a product per reservation`, {
+        maxQuantity: reservationMaxQuantity,
+      });
+    }
+    if (ttlSeconds !== undefined && ttlSeconds > reservationMaxTtlSeconds) {
+      throw InventoryErrors.reservationLimit(`A reservation is held at most ${reservationMaxTtlSeconds} seconds`, {
+        maxTtlSeconds: reservationMaxTtlSeconds,
+      });
+    }
+  }
+
+  /**
+   * Inside the reservation's transaction, before any stock row is touched: the user's holder row is
+   * locked, so the count and the insert that follows are one step for concurrent requests of one user
+   * (a second request waits here until the first commits, then counts it).
+   */
+  private async checkPendingLimit(manager: EntityManager, userId: string, now: Date): Promise<void> {
+    const max = this.config.inventory.reservationMaxPending;
+    await this.reservations.lockHolder(manager, userId, now);
+    if ((await this.reservations.countPending(manager, userId, now)) >= max) {
+      throw InventoryErrors.reservationLimit(`At most ${max} pending reservations at once`, { maxPending: max });
+    }
   }
 
   async get(actor: AuthenticatedActor, id: string): Promise<ReservationResponse> {
@@ -171,6 +205,7 @@ export class ReservationService {
     const items = await this.transactions.run((manager) => this.finish(manager, id, to, now));
     if (!items) {
       const current = await this.reservations.findById(id);
+      if (current?.status === 'pending' && current.checkoutOrderId !== null) throw InventoryErrors.checkoutInProgress();
       throw InventoryErrors.reservationNotPending(current ? effectiveStatus(current, now) : 'gone');
     }
     await this.catalog.invalidate(items.map((item) => item.productId));
@@ -186,6 +221,28 @@ export class ReservationService {
     actorId?: string,
   ): Promise<ReservationItem[] | undefined> {
     if (!(await this.reservations.transition(manager, id, to, now))) return undefined;
+    return this.applyEnding(manager, id, to, now, actorId);
+  }
+
+  /**
+   * For an order, inside its transaction: the reservation it holds (see ReservationCheckoutService)
+   * is committed. Only the holder can end a held reservation, so this cannot lose a race.
+   */
+  async commitHeld(manager: EntityManager, id: string, orderId: string, now: Date): Promise<ReservationItem[]> {
+    if (!(await this.reservations.commitHeld(manager, id, orderId, now))) {
+      throw new Error(`reservation ${id} is not held by order ${orderId}`);
+    }
+    return this.applyEnding(manager, id, 'committed', now);
+  }
+
+  /** The stock side of an ending whose status change was just claimed: stock back or out, ledger, audit. */
+  private async applyEnding(
+    manager: EntityManager,
+    id: string,
+    to: Ending,
+    now: Date,
+    actorId?: string,
+  ): Promise<ReservationItem[]> {
     const ending = ENDINGS[to];
     const items = await this.reservations.items(id, manager);
     for (const item of items) {

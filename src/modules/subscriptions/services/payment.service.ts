@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { newId } from '../../../common/ids.js';
 import type { Invoice } from '../entities/invoice.entity.js';
 import type { PaymentAttempt } from '../entities/payment-attempt.entity.js';
-import { PAYMENT_GATEWAY, type ChargeResult, type PaymentGateway } from '../payments/payment-gateway.js';
+import { type ChargeResult, PAYMENT_GATEWAY, type PaymentGateway } from '../../payments/index.js';
 
 export interface CollectRequest {
   invoice: Invoice;

@@ -35,4 +35,12 @@ describe(SimulatedPaymentGateway.name, () => {
     expect(other.status).toBe('succeeded');
     expect(other.reference).not.toBe(first.reference);
   });
+
+  it('tells the outcome of a key it received, and `unknown` for one it never did', async () => {
+    const sut = new SimulatedPaymentGateway();
+    const result = await sut.charge(base);
+    expect(await sut.outcome(base.idempotencyKey)).toEqual({ kind: 'charge', result });
+    expect(await sut.outcome('never-sent')).toEqual({ kind: 'unknown' });
+    expect(sut.charges).toBe(1);
+  });
 });

@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { AppCacheService } from '../../../infrastructure/cache/app-cache.service.js';
+import { InvalidationBus } from '../../../infrastructure/cache/invalidation-bus.service.js';
+import type { NearCache } from '../../../infrastructure/cache/near-cache.js';
+import type { RecommendationResponse } from '../dto/recommendation.dto.js';
+import { RecommendationCacheKeys, RecommendationCacheTtl } from '../recommendations.cache-keys.js';
+
+/**
+ * A product's recommendations (the longest list, MAX_RECOMMENDATIONS; shorter limits are its prefix) in
+ * the in-process near cache, then Redis, then MySQL. Writers call `invalidate()` after commit: the Redis
+ * entries go by tag and every instance's near cache drops the products through the invalidation bus.
+ */
+@Injectable()
+export class RecommendationCacheService {
+  private readonly near: NearCache<RecommendationResponse[]>;
+
+  constructor(
+    private readonly cache: AppCacheService,
+    private readonly bus: InvalidationBus,
+  ) {
+    this.near = bus.create<RecommendationResponse[]>(RecommendationCacheKeys.nearProducts);
+  }
+
+  async product(productId: string, load: () => Promise<RecommendationResponse[]>): Promise<RecommendationResponse[]> {
+    const near = this.near.get(productId);
+    if (near !== undefined) return near;
+    const ticket = this.near.ticket();
+    const value = await this.cache.getOrLoad(RecommendationCacheKeys.forProduct(productId), load, {
+      ttlMs: RecommendationCacheTtl.ms,
+      tags: [RecommendationCacheKeys.productTag(productId)],
+    });
+    this.near.set(productId, value, ticket);
+    return value;
+  }
+
+  /**
+   * After commit. Done twice: now, and once more a second later, so that a load which read the counts
+   * before the commit and stored its answer after the first invalidation (a read-load-store race) is
+   * dropped too and the change shows within the 5 s the contract allows.
+   */
+  async invalidate(userId: string, productIds: readonly string[]): Promise<void> {
+    await this.drop(userId, productIds);
+    setTimeout(() => void this.drop(userId, productIds), RecommendationCacheTtl.secondInvalidationMs).unref();
+  }
+
+  private async drop(userId: string, productIds: readonly string[]): Promise<void> {
+    const ids = [...new Set(productIds)];
+    await this.cache.invalidateTags(
+      ...ids.map((id) => RecommendationCacheKeys.productTag(id)),
+      RecommendationCacheKeys.userTag(userId),
+    );
+    await this.bus.invalidate(RecommendationCacheKeys.nearProducts, ids);
+  }
+}
