@@ -66,6 +66,46 @@ describe('read replicas (real MariaDB primary + replica)', () => {
     expect(appAfter.writes).toBe(0);
   });
 
+  it("serves the MRR metrics and a product's recommendations (cache cold) from the replica", async () => {
+    // Data written on the primary, then replicated: the answers below can only come from where it is.
+    await t.dataSource.query(
+      `INSERT INTO mrr_daily_totals (currency, day, kind, shard, amount_cents, movements) VALUES ('EUR', '2026-03-02', 'new', 0, 4200, 1)`,
+    );
+    const product = await createProduct(t, admin, { name: 'Replicated kettle' });
+    const partner = await createProduct(t, admin, { name: 'Replicated mug' });
+    await t.dataSource.query('INSERT INTO co_purchases (product_id, other_id, orders) VALUES (?, ?, 3)', [
+      product.id,
+      partner.id,
+    ]);
+    await pair.caughtUp();
+
+    const selectsBefore = await selectsOnReplica();
+    const appBefore = await pair.replicaUserStatements();
+    for (let i = 0; i < 5; i++) {
+      const mrr = await t
+        .http()
+        .get('/api/v1/billing/metrics/mrr?from=2026-03-01&to=2026-03-04&currency=EUR')
+        .set(admin.auth)
+        .expect(200);
+      const day = mrr.body.data.find((b: { periodStart: string }) => b.periodStart.startsWith('2026-03-02'));
+      expect(day).toMatchObject({ newCents: 4200, endingMrrCents: 4200 });
+    }
+    // 5 × (opening MRR + bucket totals).
+    const afterMrr = await pair.replicaUserStatements();
+    expect(afterMrr.selects - appBefore.selects).toBeGreaterThanOrEqual(10);
+
+    for (let i = 0; i < 5; i++) {
+      const recommended = await t.http().get(`/api/v1/products/${product.id}/recommendations`).expect(200);
+      expect(recommended.body.data).toEqual([expect.objectContaining({ score: 3 })]);
+      expect(recommended.body.data[0].product.id).toBe(partner.id);
+    }
+    // 5 × the pair counts' top-k (the products themselves come from inventory, on the primary).
+    const appAfter = await pair.replicaUserStatements();
+    expect(appAfter.selects - afterMrr.selects).toBeGreaterThanOrEqual(5);
+    expect((await selectsOnReplica()) - selectsBefore).toBeGreaterThanOrEqual(15);
+    expect(appAfter.writes).toBe(0);
+  });
+
   it('keeps read-your-writes paths on the primary: a product right after its PATCH, no replica read', async () => {
     const product = await createProduct(t, admin);
     const selectsBefore = await selectsOnReplica();

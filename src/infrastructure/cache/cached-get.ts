@@ -10,6 +10,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { from, lastValueFrom, type Observable } from 'rxjs';
+import { ReadReplicas } from '../database/read-replicas.service.js';
 import { AppCacheService } from './app-cache.service.js';
 
 export interface CachedGetOptions {
@@ -21,6 +22,11 @@ export interface CachedGetOptions {
   /** Tags the entry is filed under: the module's writers drop them with `invalidateTags` after commit. */
   tags: (req: FastifyRequest) => readonly string[];
   ttlMs?: number;
+  /**
+   * The handler may read a replica (ReadReplicas.read): `ttlMs` is then capped at the replica lag allowed
+   * (ReadReplicas.cacheTtl), so a stale answer loaded just after its writer's invalidation does not outlive it.
+   */
+  readsReplica?: boolean;
 }
 
 const CACHED_GET = Symbol('cachedGet');
@@ -38,6 +44,7 @@ export class CachedGetInterceptor implements NestInterceptor {
   constructor(
     private readonly reflector: Reflector,
     private readonly cache: AppCacheService,
+    private readonly replicas: ReadReplicas,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -45,6 +52,8 @@ export class CachedGetInterceptor implements NestInterceptor {
     const req = context.switchToHttp().getRequest<FastifyRequest>();
     if (!options || req.method !== 'GET') return next.handle();
     const load = () => lastValueFrom(next.handle(), { defaultValue: undefined });
-    return from(this.cache.getOrLoad(options.key(req), load, { ttlMs: options.ttlMs, tags: options.tags(req) }));
+    const ttlMs =
+      options.readsReplica && options.ttlMs !== undefined ? this.replicas.cacheTtl(options.ttlMs) : options.ttlMs;
+    return from(this.cache.getOrLoad(options.key(req), load, { ttlMs, tags: options.tags(req) }));
   }
 }

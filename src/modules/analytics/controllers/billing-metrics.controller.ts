@@ -30,6 +30,7 @@ export class BillingMetricsController {
     key: (req) => AnalyticsCacheKeys.metric('mrr', req.query),
     tags: () => [AnalyticsCacheKeys.metricsTag()],
     ttlMs: METRICS_CACHE_TTL_MS,
+    readsReplica: true,
   })
   @ApiOkResponse({ type: MrrSeriesResponse })
   mrrSeries(@Query() query: MetricSeriesQuery): Promise<MrrSeriesResponse> {

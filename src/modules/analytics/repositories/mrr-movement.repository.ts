@@ -32,21 +32,29 @@ export interface BucketTotal {
 
 /**
  * Every read for the MRR metrics: from the daily totals, never the movements themselves (EXPLAIN-pinned).
- * Instants are bucket starts (00:00Z), passed as dates.
+ * Instants are bucket starts (00:00Z), passed as dates. `source`: the primary by default, or the replica
+ * ReadReplicas chose.
  */
 @Injectable()
 export class MrrMovementRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async mrrBefore(currency: string, before: Date): Promise<number> {
-    const [row] = await this.dataSource.query<{ mrr: string | number }[]>(MRR_BEFORE_SQL, [currency, utcDay(before)]);
+  async mrrBefore(currency: string, before: Date, source: DataSource = this.dataSource): Promise<number> {
+    const [row] = await source.query<{ mrr: string | number }[]>(MRR_BEFORE_SQL, [currency, utcDay(before)]);
     return Number(row.mrr);
   }
 
-  async bucketTotals(currency: string, from: Date, to: Date, interval: MetricInterval): Promise<BucketTotal[]> {
-    const rows = await this.dataSource.query<
-      { bucket: string | Date; kind: MrrMovementKind; cents: string | number }[]
-    >(bucketTotalsSql(interval), [currency, utcDay(from), utcDay(to)]);
+  async bucketTotals(
+    currency: string,
+    from: Date,
+    to: Date,
+    interval: MetricInterval,
+    source: DataSource = this.dataSource,
+  ): Promise<BucketTotal[]> {
+    const rows = await source.query<{ bucket: string | Date; kind: MrrMovementKind; cents: string | number }[]>(
+      bucketTotalsSql(interval),
+      [currency, utcDay(from), utcDay(to)],
+    );
     // The driver may type a formatted date as a DATE (a Date at 00:00Z): keyed the same either way.
     return rows.map((row) => ({
       bucket: typeof row.bucket === 'string' ? row.bucket : utcDay(row.bucket),

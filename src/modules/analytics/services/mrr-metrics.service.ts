@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
+import { ReadReplicas } from '../../../infrastructure/database/read-replicas.service.js';
 import { bucketBoundaries, bucketKey } from '../domain/metric-buckets.js';
 import type { MetricSeriesQuery, MrrBucketResponse, MrrSeriesResponse } from '../dto/billing-metrics.dto.js';
 import type { MrrMovementKind } from '../entities/mrr-movement.entity.js';
@@ -20,12 +21,14 @@ const FIELD_OF: Record<
 /**
  * The MRR series from the movement ledger: the first bucket starts with the signed sum of every
  * movement before it; each bucket adds its movements per kind; its end is the next bucket's start.
- * Two aggregate statements whatever the range (see MrrMovementRepository).
+ * Two aggregate statements whatever the range (see MrrMovementRepository), on a read replica when there is
+ * one: a derived report that may lag (docs/scaling.md).
  */
 @Injectable()
 export class MrrMetricsService {
   constructor(
     private readonly movements: MrrMovementRepository,
+    private readonly replicas: ReadReplicas,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -33,10 +36,12 @@ export class MrrMetricsService {
     const interval = query.interval ?? 'day';
     const { from, to, currency } = metricRange(query, this.config.billing.defaultCurrency, interval);
     const boundaries = bucketBoundaries(from, to, interval);
-    const [opening, totals] = await Promise.all([
-      this.movements.mrrBefore(currency, boundaries[0]),
-      this.movements.bucketTotals(currency, boundaries[0], boundaries[boundaries.length - 1], interval),
-    ]);
+    const [opening, totals] = await this.replicas.read((db) =>
+      Promise.all([
+        this.movements.mrrBefore(currency, boundaries[0], db),
+        this.movements.bucketTotals(currency, boundaries[0], boundaries[boundaries.length - 1], interval, db),
+      ]),
+    );
     const byBucket = new Map<string, Partial<Record<MrrMovementKind, number>>>();
     for (const total of totals)
       byBucket.set(total.bucket, { ...byBucket.get(total.bucket), [total.kind]: total.cents });

@@ -40,10 +40,15 @@ export class CoPurchaseRepository {
   /**
    * The product's partners, highest count first; ties: the higher product id first (UUID v7: the newer
    * product), so the whole order is one backward range scan of idx_co_purchases_top. `after` continues
-   * a previous call (keyset).
+   * a previous call (keyset). `source`: the primary by default, or the replica ReadReplicas chose.
    */
-  async partners(productId: string, limit: number, after?: ScoredProduct): Promise<ScoredProduct[]> {
-    const rows = (await this.dataSource.query(
+  async partners(
+    productId: string,
+    limit: number,
+    after?: ScoredProduct,
+    source: DataSource = this.dataSource,
+  ): Promise<ScoredProduct[]> {
+    const rows = (await source.query(
       `SELECT other_id, orders FROM co_purchases
        WHERE product_id = ? AND orders > 0 ${after ? 'AND (orders < ? OR (orders = ? AND other_id < ?))' : ''}
        ORDER BY orders DESC, other_id DESC LIMIT ?`,

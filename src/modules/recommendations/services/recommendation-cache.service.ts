@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppCacheService } from '../../../infrastructure/cache/app-cache.service.js';
 import { InvalidationBus } from '../../../infrastructure/cache/invalidation-bus.service.js';
 import type { NearCache } from '../../../infrastructure/cache/near-cache.js';
+import { ReadReplicas } from '../../../infrastructure/database/read-replicas.service.js';
 import type { RecommendationResponse } from '../dto/recommendation.dto.js';
 import { RecommendationCacheKeys, RecommendationCacheTtl } from '../recommendations.cache-keys.js';
 
@@ -17,6 +18,7 @@ export class RecommendationCacheService {
   constructor(
     private readonly cache: AppCacheService,
     private readonly bus: InvalidationBus,
+    private readonly replicas: ReadReplicas,
   ) {
     this.near = bus.create<RecommendationResponse[]>(RecommendationCacheKeys.nearProducts);
   }
@@ -26,7 +28,8 @@ export class RecommendationCacheService {
     if (near !== undefined) return near;
     const ticket = this.near.ticket();
     const value = await this.cache.getOrLoad(RecommendationCacheKeys.forProduct(productId), load, {
-      ttlMs: RecommendationCacheTtl.ms,
+      // Loaded from a replica when there is one: a stale copy lives no longer than the replica could lag.
+      ttlMs: this.replicas.cacheTtl(RecommendationCacheTtl.ms),
       tags: [RecommendationCacheKeys.productTag(productId)],
     });
     this.near.set(productId, value, ticket);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ReadReplicas } from '../../../infrastructure/database/read-replicas.service.js';
 import { ProductService } from '../../inventory/index.js';
 import {
   DEFAULT_RECOMMENDATIONS,
@@ -24,6 +25,7 @@ export class RecommendationService {
     private readonly pairs: CoPurchaseRepository,
     private readonly products: ProductService,
     private readonly cache: RecommendationCacheService,
+    private readonly replicas: ReadReplicas,
   ) {}
 
   /** Warm: from the near cache, no I/O at all. The cached list is the longest; `limit` takes its prefix. */
@@ -32,13 +34,17 @@ export class RecommendationService {
     return { data: all.length > limit ? all.slice(0, limit) : all };
   }
 
-  /** The product's top MAX_RECOMMENDATIONS sellable partners, straight from MySQL (no recommendation cache). */
+  /**
+   * The product's top MAX_RECOMMENDATIONS sellable partners, straight from MySQL (no recommendation cache):
+   * the pair counts from a read replica when there is one (they may lag, docs/scaling.md), the products'
+   * current state from inventory (the primary).
+   */
   async loadForProduct(productId: string): Promise<RecommendationListResponse['data']> {
     await this.products.get(productId); // 404 for an unknown product
     const data: RecommendationListResponse['data'] = [];
     let after: ScoredProduct | undefined;
     for (let round = 0; round < MAX_ROUNDS && data.length < MAX_RECOMMENDATIONS; round++) {
-      const candidates = await this.pairs.partners(productId, PAGE, after);
+      const candidates = await this.replicas.read((db) => this.pairs.partners(productId, PAGE, after, db));
       data.push(...(await this.sellable(candidates)).slice(0, MAX_RECOMMENDATIONS - data.length));
       if (candidates.length < PAGE) break;
       after = candidates[candidates.length - 1];
