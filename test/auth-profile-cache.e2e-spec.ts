@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { PASSWORD, register } from './support/auth-flows.js';
+import { login, PASSWORD, register } from './support/auth-flows.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { createUser } from './support/users.js';
 
@@ -21,6 +21,11 @@ describe('auth: cached profile', () => {
   });
 
   const me = (t: TestApp, auth: { authorization: string }) => t.http().get(ME).set(auth).expect(200);
+  /** A fresh access token: a role or password change revokes the ones issued before it (API.md, revocation). */
+  async function freshAuth(t: TestApp, email: string, password = PASSWORD) {
+    const res = await login(t, email, password).expect(200);
+    return { authorization: `Bearer ${res.body.accessToken}` };
+  }
 
   /** B hears A's invalidation over Redis pub/sub: wait (bounded) for it to show `expected`. */
   async function eventually(check: () => Promise<boolean>): Promise<boolean> {
@@ -54,10 +59,12 @@ describe('auth: cached profile', () => {
       .set(admin.auth)
       .send({ roles: ['staff'] })
       .expect(200);
-    expect((await me(a, user.auth)).body.roles).toEqual(['staff', 'customer']);
-    expect(await eventually(async () => (await me(b, user.auth)).body.roles.includes('staff'))).toBe(true);
+    await a.http().get(ME).set(user.auth).expect(401); // the old token is revoked with the role change
+    const auth = await freshAuth(a, user.email);
+    expect((await me(a, auth)).body.roles).toEqual(['staff', 'customer']);
+    expect(await eventually(async () => (await me(b, auth)).body.roles.includes('staff'))).toBe(true);
     // …and is cached again after the change.
-    expect((await me(b, user.auth)).headers['x-query-count']).toBe('0');
+    expect((await me(b, auth)).headers['x-query-count']).toBe('0');
   });
 
   it('drops the profile on a password change', async () => {
@@ -70,7 +77,9 @@ describe('auth: cached profile', () => {
       .set(user.auth)
       .send({ currentPassword: PASSWORD, newPassword: 'another long passphrase' })
       .expect(204);
-    expect((await me(a, user.auth)).headers['x-query-count']).toBe('1');
+    await a.http().get(ME).set(user.auth).expect(401); // the old token is revoked with the password change
+    const auth = await freshAuth(a, user.email, 'another long passphrase');
+    expect((await me(a, auth)).headers['x-query-count']).toBe('1');
   });
 
   it('still answers 401 for a user that no longer exists (nothing cached for it)', async () => {
