@@ -5,7 +5,7 @@ import { InventoryErrors, type ShortItem } from '../inventory.errors.js';
 import { ProductRepository } from '../repositories/product.repository.js';
 import { StockRepository } from '../repositories/stock.repository.js';
 import { CatalogCacheService } from './catalog-cache.service.js';
-import { normalizeItems } from './stock-items.js';
+import { normalizeItems, type StockItem } from './stock-items.js';
 
 /**
  * Exported to other modules (subscriptions): takes stock for a sale inside the CALLER's transaction.
@@ -33,17 +33,7 @@ export class StockAllocationService {
       throw badRequest('invalid_quantity', 'Allocation quantities must be positive integers');
     }
     const lines = normalizeItems(items);
-    const short: ShortItem[] = [];
-    const unknown: string[] = [];
-    for (const line of lines) {
-      if (await this.stock.allocate(manager, line.productId, line.quantity)) continue;
-      const level = await this.stock.level(line.productId, manager);
-      if (!level) unknown.push(line.productId);
-      else
-        short.push({ productId: line.productId, requested: line.quantity, available: level.onHand - level.reserved });
-    }
-    if (unknown.length > 0) throw InventoryErrors.unknownProducts(unknown);
-    if (short.length > 0) throw InventoryErrors.outOfStock(short);
+    await this.takeAll(manager, lines, (productId, quantity) => this.stock.allocate(manager, productId, quantity));
     await this.stock.appendMovements(
       manager,
       lines.map((line) => ({
@@ -69,17 +59,7 @@ export class StockAllocationService {
     reference: { type: string; id: string },
   ): Promise<void> {
     const lines = normalizeItems(items);
-    const short: ShortItem[] = [];
-    const unknown: string[] = [];
-    for (const line of lines) {
-      if (await this.stock.reserve(manager, line.productId, line.quantity)) continue;
-      const level = await this.stock.level(line.productId, manager);
-      if (!level) unknown.push(line.productId);
-      else
-        short.push({ productId: line.productId, requested: line.quantity, available: level.onHand - level.reserved });
-    }
-    if (unknown.length > 0) throw InventoryErrors.unknownProducts(unknown);
-    if (short.length > 0) throw InventoryErrors.outOfStock(short);
+    await this.takeAll(manager, lines, (productId, quantity) => this.stock.reserve(manager, productId, quantity));
     await this.appendHoldMovements(manager, lines, reference, 'reservation');
   }
 
@@ -118,6 +98,28 @@ export class StockAllocationService {
       })),
       new Date(),
     );
+  }
+
+  /**
+   * Takes every line with `take` (one conditional UPDATE each), all or nothing: 404 naming unknown products,
+   * else 409 `out_of_stock` with what each short line could have had (the caller's transaction rolls back).
+   */
+  private async takeAll(
+    manager: EntityManager,
+    lines: readonly StockItem[],
+    take: (productId: string, quantity: number) => Promise<boolean>,
+  ): Promise<void> {
+    const short: ShortItem[] = [];
+    const unknown: string[] = [];
+    for (const line of lines) {
+      if (await take(line.productId, line.quantity)) continue;
+      const level = await this.stock.level(line.productId, manager);
+      if (!level) unknown.push(line.productId);
+      else
+        short.push({ productId: line.productId, requested: line.quantity, available: level.onHand - level.reserved });
+    }
+    if (unknown.length > 0) throw InventoryErrors.unknownProducts(unknown);
+    if (short.length > 0) throw InventoryErrors.outOfStock(short);
   }
 
   /** Run after the caller's transaction commits: catalogue reads then show the new stock everywhere. */

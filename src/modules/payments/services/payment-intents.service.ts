@@ -86,10 +86,9 @@ export class PaymentIntents {
     this.refundAppliers.set(purpose, applier);
   }
 
-  /** Step 1, in the caller's transaction. A key already stored returns that intent (nothing new). */
-  async create(manager: EntityManager, input: CreateIntentInput): Promise<PaymentIntent> {
-    const now = new Date();
-    return this.intents.insertOnce(manager, {
+  /** The row `create` and `createMany` insert: a new, pending intent for this gateway. */
+  private pendingRow(input: CreateIntentInput, now: Date): PaymentIntent {
+    return {
       id: newId(),
       ...input,
       status: 'pending',
@@ -100,7 +99,12 @@ export class PaymentIntents {
       createdAt: now,
       updatedAt: now,
       settledAt: null,
-    });
+    };
+  }
+
+  /** Step 1, in the caller's transaction. A key already stored returns that intent (nothing new). */
+  async create(manager: EntityManager, input: CreateIntentInput): Promise<PaymentIntent> {
+    return this.intents.insertOnce(manager, this.pendingRow(input, new Date()));
   }
 
   /**
@@ -109,18 +113,7 @@ export class PaymentIntents {
    */
   async createMany(manager: EntityManager, inputs: readonly CreateIntentInput[]): Promise<PaymentIntent[]> {
     const now = new Date();
-    const rows: PaymentIntent[] = inputs.map((input) => ({
-      id: newId(),
-      ...input,
-      status: 'pending',
-      gateway: this.gateway.name,
-      gatewayReference: null,
-      declineCode: null,
-      refundedCents: 0,
-      createdAt: now,
-      updatedAt: now,
-      settledAt: null,
-    }));
+    const rows = inputs.map((input) => this.pendingRow(input, now));
     await this.intents.insertMany(manager, rows);
     return rows;
   }
