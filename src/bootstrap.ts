@@ -1,18 +1,11 @@
-import etag from '@fastify/etag';
 import helmet from 'helmet';
 import type { Logger as Pino } from 'pino';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from './config/app-config.js';
 import { AppModule, type ModuleImport } from './app.module.js';
-import {
-  frameworkErrorHandler,
-  registerCacheControl,
-  registerIdParamCheck,
-  registerJsonParser,
-} from './common/errors/edge-errors.js';
+import { frameworkErrorHandler, registerIdParamCheck, registerJsonParser } from './common/errors/edge-errors.js';
 import { AccessPolicy } from './common/auth/access.policy.js';
-import { bodyHash } from './infrastructure/http/etag.js';
 import { registerHttpHooks, requestIdFor } from './infrastructure/http/http-hooks.js';
 import { applyRoutePolicies } from './infrastructure/http/route-hooks.js';
 import { RateLimitPolicy } from './common/rate-limit/rate-limit.policy.js';
@@ -77,19 +70,16 @@ export async function createApp(
   });
 
   const fastify = app.getHttpAdapter().getInstance();
-  registerHttpHooks(fastify, rootLogger, config.exposeQueryCount);
+  // Request id, security headers, context, Cache-Control, ETag, metrics, access log: one hook per stage.
+  registerHttpHooks(fastify, {
+    logger: rootLogger,
+    staticHeaders: securityHeaderValues,
+    exposeQueryCount: config.exposeQueryCount,
+  });
   // Authentication, then rate limits (keyed by the actor), per route, as Fastify hooks (not Nest guards).
   applyRoutePolicies(fastify, app, [app.get(AccessPolicy), app.get(RateLimitPolicy)]);
-
-  fastify.addHook('onRequest', (_req, reply, done) => {
-    void reply.headers(securityHeaderValues);
-    done();
-  });
   registerIdParamCheck(fastify);
   registerJsonParser(app, BODY_LIMIT_BYTES);
-  registerCacheControl(fastify);
-  // Same SHA-1/base64 tags as the plugin's default, through the one-shot crypto.hash (no Hash object per response).
-  await app.register(etag, { weak: true, hashFn: bodyHash });
   // No allowed origin: no CORS plugin at all (with `origin: false` it only ran a no-op hook per
   // request; preflights get the same 404 either way).
   if (config.corsOrigins.length > 0) app.enableCors({ origin: [...config.corsOrigins] });

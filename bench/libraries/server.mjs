@@ -49,19 +49,16 @@ if (variant === 'nestjs-cls') {
   );
 } else if (variant === 'own-log') {
   const { pino } = await import('pino');
-  const { createAccessLogger } = await dist('infrastructure/logging/logger.js');
+  const { createAccessLog } = await dist('infrastructure/logging/access-log.js');
   const root = pino(
     { base: { service: 'mainspring' } },
     pino.destination({ dest: logFd(), sync: true, minLength: 4096 }),
   );
-  const accessLog = createAccessLogger(root);
+  const accessLog = createAccessLog(root);
   onApp = (fastify) =>
     fastify.addHook('onResponse', (req, reply, done) => {
       const ms = reply.elapsedTime;
-      accessLog.info(
-        { reqId: req.id, method: req.method, route: req.routeOptions.url, status: reply.statusCode, ms },
-        'request',
-      );
+      accessLog({ reqId: req.id, method: req.method, route: req.routeOptions.url, status: reply.statusCode, ms });
       done();
     });
 } else if (variant === 'throttler') {

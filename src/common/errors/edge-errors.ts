@@ -99,16 +99,3 @@ export function registerJsonParser(app: NestFastifyApplication, bodyLimit: numbe
     parse(req as Parameters<typeof parse>[0], text, done);
   });
 }
-
-/**
- * Responses to authenticated requests are private (never stored by a shared cache); a handler that
- * set its own Cache-Control (token responses: no-store) keeps it. Anonymous reads keep ETag revalidation.
- */
-export function registerCacheControl(fastify: FastifyInstance): void {
-  fastify.addHook('onSend', (req, reply, payload, done) => {
-    if (req.headers.authorization !== undefined && !reply.hasHeader('cache-control')) {
-      void reply.header('cache-control', 'private, no-cache');
-    }
-    done(null, payload);
-  });
-}

@@ -4,4 +4,4 @@ import { hash } from 'node:crypto';
 export const bodyHash = (payload: string | Buffer): string => hash('sha1', payload, 'base64');
 
 /** The weak ETag @fastify/etag (weak: true, hashFn: bodyHash) gives the same body. */
-export const weakEtagOf = (payload: string): string => `W/"${bodyHash(payload)}"`;
+export const weakEtagOf = (payload: string | Buffer): string => `W/"${bodyHash(payload)}"`;

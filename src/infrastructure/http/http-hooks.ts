@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger as Pino } from 'pino';
-import { createAccessLogger } from '../logging/logger.js';
+import { createAccessLog } from '../logging/access-log.js';
 import { httpDuration } from '../metrics/metrics.js';
+import { weakEtagOf } from './etag.js';
 import { type RequestContext, requestContext } from './request-context.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -19,13 +20,26 @@ declare module 'fastify' {
   }
 }
 
+export interface HttpHooksOptions {
+  readonly logger: Pino;
+  /** Headers every response carries (the security headers), set once per request as one object. */
+  readonly staticHeaders: Readonly<Record<string, string | number>>;
+  /** Adds `x-query-count` (SQL statements issued while serving the request) to every response. */
+  readonly exposeQueryCount: boolean;
+}
+
 /**
- * Per-request plumbing on the raw Fastify instance: request id header, the async request context
- * (entered in preHandler, after the body is parsed, so it spans pipes, interceptors and the handler),
- * the duration histogram and one access-log line per request.
+ * Every global per-request concern, as ONE Fastify hook per stage (each extra hook is another trip
+ * through Fastify's hook runner on every request; bench/README.md measures what merging bought):
+ * - onRequest: request id header, the static (security) headers, the request context;
+ * - preHandler: the async request context entered (after the body is parsed, so it spans pipes,
+ *   interceptors and the handler);
+ * - onSend: Cache-Control of authenticated answers, the weak ETag and its 304, `x-query-count`;
+ * - onResponse: the duration histogram and one access-log line.
  */
-export function registerHttpHooks(fastify: FastifyInstance, logger: Pino, exposeQueryCount: boolean): void {
-  const accessLog = createAccessLogger(logger);
+export function registerHttpHooks(fastify: FastifyInstance, options: HttpHooksOptions): void {
+  const accessLog = createAccessLog(options.logger);
+  const { staticHeaders, exposeQueryCount } = options;
   fastify.decorateRequest('context', undefined as unknown as RequestContext);
 
   fastify.addHook('onRequest', (req, reply, done) => {
@@ -35,7 +49,7 @@ export function registerHttpHooks(fastify: FastifyInstance, logger: Pino, expose
       userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'].slice(0, 512) : null,
       queryCount: 0,
     };
-    void reply.header('x-request-id', req.id);
+    void reply.headers(staticHeaders).header('x-request-id', req.id);
     done();
   });
 
@@ -43,30 +57,55 @@ export function registerHttpHooks(fastify: FastifyInstance, logger: Pino, expose
     requestContext.run(req.context, done);
   });
 
-  if (exposeQueryCount) {
-    fastify.addHook('onSend', (req, reply, payload, done) => {
-      void reply.header('x-query-count', String(req.context?.queryCount ?? 0));
-      done(null, payload);
-    });
-  }
+  fastify.addHook('onSend', (req, reply, payload, done) => {
+    if (exposeQueryCount) void reply.header('x-query-count', String(req.context?.queryCount ?? 0));
+    cacheControl(req, reply);
+    done(null, etag(req, reply, payload));
+  });
 
   fastify.addHook('onResponse', (req, reply, done) => {
     const route = routeOf(req);
-    const seconds = reply.elapsedTime / 1000;
-    httpDuration.observe({ method: req.method, route, status: reply.statusCode }, seconds);
-    accessLog.info(
-      {
-        reqId: req.id,
-        method: req.method,
-        route,
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 10) / 10,
-        userId: req.context?.actor?.id,
-      },
-      'request',
-    );
+    httpDuration.observe({ method: req.method, route, status: reply.statusCode }, reply.elapsedTime / 1000);
+    accessLog({
+      reqId: req.id,
+      method: req.method,
+      route,
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 10) / 10,
+      userId: req.context?.actor?.id,
+    });
     done();
   });
+}
+
+/**
+ * Responses to authenticated requests are private (never stored by a shared cache); a handler that
+ * set its own Cache-Control (token responses: no-store) keeps it. Anonymous reads keep ETag revalidation.
+ */
+function cacheControl(req: FastifyRequest, reply: FastifyReply): void {
+  if (req.headers.authorization !== undefined && !reply.hasHeader('cache-control')) {
+    void reply.header('cache-control', 'private, no-cache');
+  }
+}
+
+/**
+ * A weak ETag on every string/Buffer body (a handler may set its own: direct routes set one computed
+ * once per cached object), and 304 with an empty body when If-None-Match names it — what
+ * @fastify/etag (weak, SHA-1/base64) did, in this one hook. Returns the payload to send.
+ */
+function etag(req: FastifyRequest, reply: FastifyReply, payload: unknown): unknown {
+  let tag = reply.getHeader('etag') as string | undefined;
+  if (!tag) {
+    if (!(typeof payload === 'string' || payload instanceof Buffer)) return payload;
+    tag = weakEtagOf(payload);
+    void reply.header('etag', tag);
+  }
+  const given = req.headers['if-none-match'];
+  if (given !== undefined && (given === tag || `W/${given}` === tag || given === `W/${tag}`)) {
+    void reply.code(304);
+    return '';
+  }
+  return payload;
 }
 
 export function routeOf(req: FastifyRequest): string {

@@ -30,15 +30,6 @@ export function createRootLogger(config: AppConfig): Pino {
   );
 }
 
-/**
- * The access log (one line per request): a child of the root logger, same destination and base
- * fields, without redaction. Its lines carry only fixed, non-secret fields (reqId, method, route,
- * status, ms, userId), and the wildcard redact paths cost more per line than the rest of the logging.
- */
-export function createAccessLogger(root: Pino): Pino {
-  return root.child({}, { redact: [] });
-}
-
 /** Nest's own messages (boot, modules, `new Logger(ctx)`) go through the same pino logger. */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly pino: Pino) {}

@@ -1,0 +1,106 @@
+// Instructions per request, counted by valgrind (callgrind), for comparing pipelines on a busy
+// machine: an instruction count does not depend on what else the machine runs, where req/s and even
+// CPU time per request swing by ±50 % on a shared box (bench/README.md). Each server runs under
+// `valgrind --tool=callgrind --instr-atstart=no`; the driver (this process, not counted) warms it up
+// with WARMUP requests so V8 has compiled the hot path, switches counting on, sends COUNT requests
+// (32 connections, keep-alive, autocannon), dumps, and divides the counted instructions by COUNT.
+// Instructions are not time (a cache miss costs more than an add), so this ranks changes of the
+// CPU work per request; req/s ratios still come from `npm run bench` on a quiet machine.
+// Usage: node bench/instructions.mjs <path> <server> [<server> …]
+//   <server>: nest | fastify | a build directory of the service (a copy of dist/, or dist itself)
+//   env: COUNT (default 3000), WARMUP (default 3000), AB_BEARER=1 (register a customer, send its token)
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { freePort, waitForHttp } from './lib/children.mjs';
+import { dropBenchDatabase } from './lib/database.mjs';
+import { SERVERS } from './lib/servers.mjs';
+import { loadSettings } from './lib/settings.mjs';
+
+const [route = '/health/live', ...targets] = process.argv.slice(2);
+const COUNT = Number(process.env.COUNT ?? 3000);
+const WARMUP = Number(process.env.WARMUP ?? 3000);
+const settings = loadSettings();
+
+const load = (url, amount, headers) =>
+  new Promise((resolve, reject) =>
+    autocannon({ url, amount, connections: 32, headers, timeout: 60 }, (error, result) =>
+      error ? reject(error) : resolve(result),
+    ),
+  );
+
+function callgrindControl(pid, ...args) {
+  const r = spawnSync('callgrind_control', [...args, String(pid)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`callgrind_control ${args.join(' ')}: ${r.stderr || r.stdout}`);
+}
+
+async function count(target) {
+  const script =
+    target === 'nest' || target === 'fastify'
+      ? path.join(settings.root, SERVERS[target].script)
+      : path.resolve(target, 'src/main.js');
+  const isService = !(target === 'nest' || target === 'fastify');
+  const port = await freePort();
+  const out = `/tmp/callgrind-${process.pid}-${port}.out`;
+  const child = spawn(
+    'valgrind',
+    ['--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${out}`, process.execPath, script],
+    {
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        NODE_ENV: 'production',
+        // No bootstrap admin: its argon2 hash at start takes minutes under valgrind.
+        ...(isService ? { ...SERVERS.service.env(settings), ADMIN_EMAIL: '', ADMIN_PASSWORD: '' } : {}),
+        PORT: String(port),
+      },
+      stdio: ['pipe', 'ignore', 'ignore'],
+    },
+  );
+  child.label = target;
+  try {
+    const url = `http://127.0.0.1:${port}`;
+    await waitForHttp(url + (isService ? '/health/ready' : '/'), child, 600_000);
+    const headers = {};
+    if (process.env.AB_BEARER === '1' && isService) {
+      const res = await fetch(url + '/api/v1/auth/register', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: `ins-${Date.now()}@example.test`, password: 'correct horse battery staple' }),
+      });
+      headers.authorization = `Bearer ${(await res.json()).accessToken}`;
+    }
+    const address = isService ? url + route : url + '/';
+    await load(address, WARMUP, headers);
+    callgrindControl(child.pid, '--instr=on');
+    callgrindControl(child.pid, '--zero');
+    const result = await load(address, COUNT, headers);
+    callgrindControl(child.pid, '--dump');
+    // The dump is written by the server process after callgrind_control returns: wait for its totals line.
+    let summary;
+    for (let tries = 0; !summary && tries < 3000; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const text = existsSync(`${out}.1`) ? readFileSync(`${out}.1`, 'utf8') : '';
+      summary = /^totals: (\d+)/m.exec(text) ?? /^summary: (\d+)/m.exec(text);
+    }
+    rmSync(`${out}.1`, { force: true });
+    if (!summary) throw new Error(`${target}: no callgrind dump`);
+    const served = result.requests.total;
+    return { target, served, non2xx: result.non2xx, perRequest: Number(summary[1]) / served };
+  } finally {
+    child.kill('SIGKILL');
+    rmSync(out, { force: true });
+  }
+}
+
+await dropBenchDatabase(settings.databaseUrl);
+const rows = [];
+for (const target of targets) {
+  const row = await count(target);
+  rows.push(row);
+  console.log(`${row.target.padEnd(24)} ${Math.round(row.perRequest).toLocaleString('en')} instructions/request (${row.served} requests, non-2xx ${row.non2xx})`);
+}
+const base = rows[0];
+for (const row of rows.slice(1))
+  console.log(`${row.target.padEnd(24)} ${(row.perRequest / base.perRequest).toFixed(2)}× ${base.target}`);
