@@ -30,8 +30,11 @@ const load = (url, amount, headers) =>
     ),
   );
 
-function callgrindControl(pid, ...args) {
-  const r = spawnSync('callgrind_control', [...args, String(pid)], { encoding: 'utf8' });
+/** valgrind names its control pipe after the server's USER and HOST variables: the same ones must be given here. */
+function callgrindControl(pid, host, ...args) {
+  const env = { PATH: process.env.PATH };
+  if (host !== undefined) env.HOST = host;
+  const r = spawnSync('callgrind_control', [...args, String(pid)], { encoding: 'utf8', env });
   if (r.status !== 0) throw new Error(`callgrind_control ${args.join(' ')}: ${r.stderr || r.stdout}`);
 }
 
@@ -42,6 +45,7 @@ async function count(target) {
       : path.resolve(target, 'src/main.js');
   const isService = !(target === 'nest' || target === 'fastify');
   const port = await freePort();
+  const serverEnv = isService ? { ...SERVERS.service.env(settings), ADMIN_EMAIL: '', ADMIN_PASSWORD: '' } : {};
   const out = `/tmp/callgrind-${process.pid}-${port}.out`;
   const child = spawn(
     'valgrind',
@@ -52,7 +56,7 @@ async function count(target) {
         HOME: process.env.HOME,
         NODE_ENV: 'production',
         // No bootstrap admin: its argon2 hash at start takes minutes under valgrind.
-        ...(isService ? { ...SERVERS.service.env(settings), ADMIN_EMAIL: '', ADMIN_PASSWORD: '' } : {}),
+        ...serverEnv,
         PORT: String(port),
       },
       stdio: ['pipe', 'ignore', 'ignore'],
@@ -73,10 +77,10 @@ async function count(target) {
     }
     const address = isService ? url + route : url + '/';
     await load(address, WARMUP, headers);
-    callgrindControl(child.pid, '--instr=on');
-    callgrindControl(child.pid, '--zero');
+    callgrindControl(child.pid, serverEnv.HOST, '--instr=on');
+    callgrindControl(child.pid, serverEnv.HOST, '--zero');
     const result = await load(address, COUNT, headers);
-    callgrindControl(child.pid, '--dump');
+    callgrindControl(child.pid, serverEnv.HOST, '--dump');
     // The dump is written by the server process after callgrind_control returns: wait for its totals line.
     let summary;
     for (let tries = 0; !summary && tries < 3000; tries++) {
@@ -91,6 +95,10 @@ async function count(target) {
   } finally {
     child.kill('SIGKILL');
     rmSync(out, { force: true });
+    for (const file of spawnSync('sh', ['-c', `ls /tmp/vgdb-pipe-*-${child.pid}-* 2>/dev/null`], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter(Boolean))
+      rmSync(file, { force: true });
   }
 }
 

@@ -56,7 +56,7 @@ export class ProductsController {
   @ApiOkResponse({ type: ProductResponse })
   @ApiNotModifiedResponse({ description: 'If-None-Match matched the ETag' })
   @ApiNotFoundResponse()
-  get(@Param('id') id: string): Promise<ProductResponse> {
+  get(@Param('id') id: string): ProductResponse | Promise<ProductResponse> {
     return this.products.get(id);
   }
 

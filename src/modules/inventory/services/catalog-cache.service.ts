@@ -36,6 +36,11 @@ export class CatalogCacheService {
     this.near = bus.create<ProductResponse>(InventoryCacheKeys.nearProducts);
   }
 
+  /** The product from this instance's near cache, synchronously; undefined when it has to be loaded. */
+  nearProduct(id: string): ProductResponse | undefined {
+    return this.near.get(id);
+  }
+
   async product(id: string, load: () => Promise<ProductResponse | undefined>): Promise<ProductResponse | undefined> {
     const near = this.near.get(id);
     if (near !== undefined) return near;

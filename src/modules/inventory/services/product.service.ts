@@ -38,7 +38,15 @@ export class ProductService {
     private readonly replicas: ReadReplicas,
   ) {}
 
-  async get(id: string): Promise<ProductResponse> {
+  /**
+   * The product; synchronously when this instance's near cache has it (the hot read: no promise, no
+   * await chain per request), else through Redis and MySQL.
+   */
+  get(id: string): ProductResponse | Promise<ProductResponse> {
+    return this.catalog.nearProduct(id) ?? this.load(id);
+  }
+
+  private async load(id: string): Promise<ProductResponse> {
     const product = await this.catalog.product(id, async () => {
       const row = await this.products.findRowById(id);
       return row && mapProduct(row);

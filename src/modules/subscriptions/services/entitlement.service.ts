@@ -22,10 +22,16 @@ export class EntitlementService {
     private readonly billingCache: BillingCacheService,
   ) {}
 
-  async forUser(userId: string): Promise<EntitlementsResponse> {
+  /**
+   * The caller's entitlements; synchronously when this instance's near cache has them (the hot read:
+   * no promise per request), else through Redis and MySQL.
+   */
+  forUser(userId: string): EntitlementsResponse | Promise<EntitlementsResponse> {
+    return this.billingCache.nearEntitlements.get(userId) ?? this.loadThroughCaches(userId);
+  }
+
+  private async loadThroughCaches(userId: string): Promise<EntitlementsResponse> {
     const near = this.billingCache.nearEntitlements;
-    const local = near.get(userId);
-    if (local !== undefined) return local;
     // Taken before reading: an invalidation arriving meanwhile stops this (possibly old) value being kept.
     const ticket = near.ticket();
     const key = await this.billingCache.entitlementsKey(userId);
