@@ -109,7 +109,8 @@ function normaliseRequests(value) {
 }
 
 /** A small fetch wrapper for setup(): bounded in time, JSON in and out. */
-function makeHttp(baseUrl) {
+/** `ctx.http`: one JSON request to `baseUrl` (10 s timeout) → { status, headers, json, text }. Also for scripts outside the harness. */
+export function makeHttp(baseUrl) {
   return async function http(method, pathname, { body, headers = {} } = {}) {
     const res = await fetch(new URL(pathname, baseUrl), {
       method,
