@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import architecture from './eslint/architecture.js';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'src/metadata.ts', 'bench/results/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'src/metadata.ts', 'bench/results/**', '.ab/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -107,7 +107,9 @@ const rows = [];
 for (const target of targets) {
   const row = await count(target);
   rows.push(row);
-  console.log(`${row.target.padEnd(24)} ${Math.round(row.perRequest).toLocaleString('en')} instructions/request (${row.served} requests, non-2xx ${row.non2xx})`);
+  console.log(
+    `${row.target.padEnd(24)} ${Math.round(row.perRequest).toLocaleString('en')} instructions/request (${row.served} requests, non-2xx ${row.non2xx})`,
+  );
 }
 const base = rows[0];
 for (const row of rows.slice(1))

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger as Pino } from 'pino';
 import { createAccessLog } from '../logging/access-log.js';
 import { httpDuration } from '../metrics/metrics.js';
+import { RequestDurations } from '../metrics/request-durations.js';
 import { weakEtagOf } from './etag.js';
 import { type RequestContext, requestContext } from './request-context.js';
 
@@ -39,6 +40,7 @@ export interface HttpHooksOptions {
  */
 export function registerHttpHooks(fastify: FastifyInstance, options: HttpHooksOptions): void {
   const accessLog = createAccessLog(options.logger);
+  const durations = new RequestDurations(httpDuration);
   const { staticHeaders, exposeQueryCount } = options;
   fastify.decorateRequest('context', undefined as unknown as RequestContext);
 
@@ -65,7 +67,7 @@ export function registerHttpHooks(fastify: FastifyInstance, options: HttpHooksOp
 
   fastify.addHook('onResponse', (req, reply, done) => {
     const route = routeOf(req);
-    httpDuration.observe({ method: req.method, route, status: reply.statusCode }, reply.elapsedTime / 1000);
+    durations.observe(req.method, route, reply.statusCode, reply.elapsedTime / 1000);
     accessLog({
       reqId: req.id,
       method: req.method,

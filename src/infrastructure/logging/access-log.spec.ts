@@ -28,7 +28,12 @@ describe('createAccessLog', () => {
         const direct = rootLogger();
         createAccessLog(direct.root)(entry);
         expect(direct.lines).toEqual(viaPino.lines);
-        expect(JSON.parse(direct.lines[0]!)).toMatchObject({ ...entry, level: 30, msg: 'request', service: 'mainspring' });
+        expect(JSON.parse(direct.lines[0]!)).toMatchObject({
+          ...entry,
+          level: 30,
+          msg: 'request',
+          service: 'mainspring',
+        });
       }
     } finally {
       jest.useRealTimers();

@@ -38,7 +38,9 @@ export class SubscriptionsController {
   @Get('me/entitlements')
   @ServeDirect((req) => [req.context.actor])
   @ApiOkResponse({ type: EntitlementsResponse })
-  entitlementsOfCaller(@CurrentActor() actor: AuthenticatedActor): EntitlementsResponse | Promise<EntitlementsResponse> {
+  entitlementsOfCaller(
+    @CurrentActor() actor: AuthenticatedActor,
+  ): EntitlementsResponse | Promise<EntitlementsResponse> {
     return this.entitlements.forUser(actor.id);
   }
 

@@ -1,0 +1,69 @@
+import type { Histogram } from 'prom-client';
+
+type Labels = 'method' | 'route' | 'status';
+
+/** prom-client's own record of one label set (Histogram's internal `hashMap` values). */
+interface LabelSetValues {
+  labels: Record<string, string | number>;
+  bucketValues: Record<string, number>;
+  sum: number;
+  count: number;
+}
+interface HistogramInternals {
+  hashMap: Record<string, LabelSetValues>;
+  upperBounds: number[];
+}
+
+/**
+ * The request-duration histogram's per-request observation, without prom-client's per-call work:
+ * `Histogram.observe(labels, value)` validates the label names, builds a hash string of the labels
+ * and converts the bucket bound to a property key on every call (~14k instructions per request,
+ * measured with bench/instructions.mjs). Here the first observation of a label set goes through
+ * `observe` (prom-client creates its record); later ones update that same record directly, with the
+ * bucket keys computed once. What /metrics exposes is prom-client's own output of its own records,
+ * identical to plain `observe` (pinned by request-durations.spec.ts); after `reset()` (a new record
+ * map) the records are looked up again. Falls back to plain `observe` if the internals differ.
+ */
+export class RequestDurations {
+  private readonly records = new Map<string, LabelSetValues>();
+  private readonly internals: HistogramInternals | undefined;
+  private readonly boundKeys: string[];
+  private recordsOf: HistogramInternals['hashMap'] | undefined;
+
+  constructor(private readonly histogram: Histogram<Labels>) {
+    const candidate = histogram as unknown as Partial<HistogramInternals>;
+    this.internals =
+      typeof candidate.hashMap === 'object' && Array.isArray(candidate.upperBounds)
+        ? (candidate as HistogramInternals)
+        : undefined;
+    this.boundKeys = (this.internals?.upperBounds ?? []).map(String);
+  }
+
+  observe(method: string, route: string, status: number, seconds: number): void {
+    const internals = this.internals;
+    if (!internals) return this.histogram.observe({ method, route, status }, seconds);
+    if (internals.hashMap !== this.recordsOf) {
+      this.records.clear();
+      this.recordsOf = internals.hashMap;
+    }
+    const key = `${status} ${method} ${route}`;
+    const record = this.records.get(key);
+    if (!record) {
+      this.histogram.observe({ method, route, status }, seconds);
+      const created = Object.values(internals.hashMap).find(
+        (values) => values.labels.method === method && values.labels.route === route && values.labels.status === status,
+      );
+      if (created) this.records.set(key, created);
+      return;
+    }
+    record.sum += seconds;
+    record.count += 1;
+    const bounds = internals.upperBounds;
+    for (let i = 0; i < bounds.length; i++) {
+      if (seconds <= bounds[i]!) {
+        record.bucketValues[this.boundKeys[i]!]! += 1;
+        return;
+      }
+    }
+  }
+}
