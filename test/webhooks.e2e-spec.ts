@@ -287,7 +287,12 @@ describe('webhooks', () => {
     const { endpoint } = await receiverWithEndpoint(['product.update']);
     const gone = newId();
     const eventId = newId();
-    const body = JSON.stringify({ id: eventId, type: 'product.update', occurredAt: new Date().toISOString(), data: {} });
+    const body = JSON.stringify({
+      id: eventId,
+      type: 'product.update',
+      occurredAt: new Date().toISOString(),
+      data: {},
+    });
     // An outbox row as a writer leaves it, for a live endpoint and one deleted before the fan-out.
     await t.dataSource.query(
       `INSERT INTO webhook_events (id, type, occurred_at, body, endpoint_ids, fanout_pending)
