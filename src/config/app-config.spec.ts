@@ -123,7 +123,6 @@ describe('loadConfig', () => {
       cacheTtlMs: 300_000,
       defaultCurrency: 'USD',
       testClock: false,
-      defaultCurrency: 'USD',
     });
     expect(loadConfig({ BILLING_DEFAULT_CURRENCY: 'EUR' }).billing.defaultCurrency).toBe('EUR');
     expect(() => loadConfig({ BILLING_DEFAULT_CURRENCY: 'euro' })).toThrow(/BILLING_DEFAULT_CURRENCY/);
