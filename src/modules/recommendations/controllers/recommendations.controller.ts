@@ -20,13 +20,11 @@ const userIdOf = (req: FastifyRequest) => req.context.actor?.id ?? 'anonymous';
 export class RecommendationsController {
   constructor(private readonly recommendations: RecommendationService) {}
 
-  /**
-   * Cached in the service (near cache + Redis): one list per product serves every `limit`. Served directly
-   * (a hot public read): the id is checked by uuidArgument and the query by recommendationQueryOf, with
-   * the 400s uuidParam and the global pipe give.
-   */
+  /** Cached in the service (near cache + Redis): one list per product serves every `limit`. */
   @Get('products/:id/recommendations')
   @Public()
+  // Served directly (a hot public read): the id is checked by uuidArgument, the query by recommendationQueryOf,
+  // with the 400s uuidParam and the global pipe give.
   @ServeDirect((req) => [
     uuidArgument((req.params as { id: string }).id),
     recommendationQueryOf(req.query as Record<string, unknown>),
