@@ -9,6 +9,7 @@ import { dropBenchDatabase } from './lib/database.mjs';
 import { freePort, spawnNode, stopChild, waitForHttp } from './lib/children.mjs';
 import { adminToken, bearer, createProduct, registerCustomer } from './lib/fixtures.mjs';
 import { SERVERS } from './lib/servers.mjs';
+import { makeHttp } from './lib/scenarios.mjs';
 import { loadSettings } from './lib/settings.mjs';
 
 const ROUNDS = 50;
@@ -47,18 +48,7 @@ monitor.stdout.on('data', (chunk) => {
 
 try {
   await waitForHttp(`${url}/health/ready`, child, settings.startTimeoutMs);
-  const ctx = {
-    runId: Date.now().toString(36),
-    async http(method, route, { headers = {}, body } = {}) {
-      const res = await fetch(url + route, {
-        method,
-        headers: { 'content-type': 'application/json', ...headers },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      return { status: res.status, text, json: text ? JSON.parse(text) : undefined, headers: res.headers };
-    },
-  };
+  const ctx = { runId: Date.now().toString(36), http: makeHttp(url) };
   const admin = await adminToken(ctx);
   const productIds = [];
   for (let i = 0; i < ROUNDS; i++) productIds.push(await createProduct(ctx, admin, { initialStock: 1_000_000 }));

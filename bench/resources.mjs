@@ -11,6 +11,7 @@ import { freePort, spawnNode, stopChild, waitForHttp } from './lib/children.mjs'
 import { adminToken, bearer, createProduct, registerCustomer } from './lib/fixtures.mjs';
 import { cpuTimeMs, measure } from './lib/load.mjs';
 import { SERVERS } from './lib/servers.mjs';
+import { makeHttp } from './lib/scenarios.mjs';
 import { loadSettings } from './lib/settings.mjs';
 
 const settings = loadSettings();
@@ -42,18 +43,7 @@ const child = spawnNode([path.join(settings.root, 'dist/src/main.js')], {
 const url = `http://127.0.0.1:${port}`;
 try {
   await waitForHttp(`${url}/health/ready`, child, settings.startTimeoutMs);
-  const ctx = {
-    runId: Date.now().toString(36),
-    async http(method, route, { headers = {}, body } = {}) {
-      const res = await fetch(url + route, {
-        method,
-        headers: { 'content-type': 'application/json', ...headers },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      return { status: res.status, text, json: text ? JSON.parse(text) : undefined };
-    },
-  };
+  const ctx = { runId: Date.now().toString(36), http: makeHttp(url) };
   const productId = await createProduct(ctx, await adminToken(ctx));
   const customer = await registerCustomer(ctx);
 

@@ -9,6 +9,7 @@ import {
   PaymentIntents,
   type SimulatedPaymentGateway,
 } from '../src/modules/payments/index.js';
+import { createProduct } from './support/inventory.js';
 import { countRows, createPlan, runRenewals, subscribe } from './support/subscriptions.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { createUser, type TestUser } from './support/users.js';
@@ -24,15 +25,7 @@ describe('subscriptions: billing integrity', () => {
   });
   afterAll(() => t.close());
 
-  async function product(initialStock: number): Promise<string> {
-    const res = await t
-      .http()
-      .post('/api/v1/products')
-      .set(admin.auth)
-      .send({ sku: `sku-${randomUUID().slice(0, 8)}`, name: 'Box', priceCents: 100, currency: 'EUR', initialStock });
-    if (res.status !== 201) throw new Error(`product: ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body.id;
-  }
+  const product = async (initialStock: number) => (await createProduct(t, admin, { priceCents: 100, initialStock })).id;
   const getSub = async (user: TestUser, id: string) =>
     (await t.http().get(`/api/v1/subscriptions/${id}`).set(user.auth).expect(200)).body;
   /** Allocation movements of a subscription: its first shipment and those of its renewal invoices. */

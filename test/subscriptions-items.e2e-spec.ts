@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createProduct } from './support/inventory.js';
 import { countRows, createPlan, runRenewals, subscribe } from './support/subscriptions.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { createUser, type TestUser } from './support/users.js';
@@ -15,15 +16,7 @@ describe('subscriptions: plan items and inventory', () => {
   });
   afterAll(() => t.close());
 
-  async function product(initialStock: number): Promise<string> {
-    const res = await t
-      .http()
-      .post('/api/v1/products')
-      .set(admin.auth)
-      .send({ sku: `sku-${randomUUID().slice(0, 8)}`, name: 'Box', priceCents: 100, currency: 'EUR', initialStock });
-    if (res.status !== 201) throw new Error(`product: ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body.id;
-  }
+  const product = async (initialStock: number) => (await createProduct(t, admin, { priceCents: 100, initialStock })).id;
   const onHand = async (productId: string) =>
     (await t.http().get(`/api/v1/products/${productId}`).expect(200)).body.stock.onHand as number;
 

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { countRows, createPlan, runRenewals, subscribe } from './support/subscriptions.js';
+import {
+  countRows,
+  createPlan,
+  runRenewals,
+  setPaymentMethod,
+  subscribe,
+  subscriptionAction,
+} from './support/subscriptions.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { createUser, type TestUser } from './support/users.js';
 
@@ -31,12 +38,7 @@ describe('subscriptions: recovery routes', () => {
     const user = await createUser(t);
     const sub = (await subscribe(t, user, plan.id, card === 'pm_card_declined' ? 'pm_card_ok' : card).expect(201)).body;
     if (card === 'pm_card_declined') {
-      await t
-        .http()
-        .put(api(`${sub.id}/payment-method`))
-        .set(user.auth)
-        .send({ paymentMethod: card })
-        .expect(200);
+      await setPaymentMethod(t, user, sub.id, card).expect(200);
     }
     await runRenewals(t, admin, new Date(new Date(sub.currentPeriodEnd).getTime() + 60_000));
     expect((await getSub(user, sub.id)).status).toBe('past_due');
@@ -45,63 +47,28 @@ describe('subscriptions: recovery routes', () => {
 
   it('pay: past_due → active with the current card; 10 concurrent calls take one charge', async () => {
     const { user, sub } = await pastDue();
-    await t
-      .http()
-      .put(api(`${sub.id}/payment-method`))
-      .set(user.auth)
-      .send({ paymentMethod: 'pm_card_ok' })
-      .expect(200);
+    await setPaymentMethod(t, user, sub.id, 'pm_card_ok').expect(200);
     const before = await succeededCharges(sub.id);
-    const results = await Promise.all(
-      Array.from({ length: 10 }, () =>
-        t
-          .http()
-          .post(api(`${sub.id}/pay`))
-          .set(user.auth),
-      ),
-    );
+    const results = await Promise.all(Array.from({ length: 10 }, () => subscriptionAction(t, user, sub.id, 'pay')));
     expect(results.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(1);
     expect(results.every((r) => r.status === 200 || r.status === 409)).toBe(true);
     expect(await succeededCharges(sub.id)).toBe(before + 1);
     const after = await getSub(user, sub.id);
     expect(after.status).toBe('active');
     expect(new Date(after.currentPeriodStart).getTime()).toBe(new Date(sub.currentPeriodEnd).getTime());
-    await t
-      .http()
-      .post(api(`${sub.id}/pay`))
-      .set(user.auth)
-      .expect(409);
+    await subscriptionAction(t, user, sub.id, 'pay').expect(409);
     expect(await actions(sub.id)).toContain('subscription.pay:success');
   });
 
   it('pay declined is 402 and it stays past_due; pay honours Idempotency-Key', async () => {
     const { user, sub } = await pastDue();
-    const declined = await t
-      .http()
-      .post(api(`${sub.id}/pay`))
-      .set(user.auth)
-      .expect(402);
+    const declined = await subscriptionAction(t, user, sub.id, 'pay').expect(402);
     expect(declined.body.code).toBe('payment_declined');
     expect((await getSub(user, sub.id)).status).toBe('past_due');
-    await t
-      .http()
-      .put(api(`${sub.id}/payment-method`))
-      .set(user.auth)
-      .send({ paymentMethod: 'pm_card_ok' })
-      .expect(200);
+    await setPaymentMethod(t, user, sub.id, 'pm_card_ok').expect(200);
     const before = await succeededCharges(sub.id);
-    const first = await t
-      .http()
-      .post(api(`${sub.id}/pay`))
-      .set(user.auth)
-      .set('idempotency-key', 'pay-1')
-      .expect(200);
-    const again = await t
-      .http()
-      .post(api(`${sub.id}/pay`))
-      .set(user.auth)
-      .set('idempotency-key', 'pay-1')
-      .expect(200);
+    const first = await subscriptionAction(t, user, sub.id, 'pay').set('idempotency-key', 'pay-1').expect(200);
+    const again = await subscriptionAction(t, user, sub.id, 'pay').set('idempotency-key', 'pay-1').expect(200);
     expect(again.body).toEqual(first.body);
     expect(await succeededCharges(sub.id)).toBe(before + 1);
   });
@@ -112,12 +79,7 @@ describe('subscriptions: recovery routes', () => {
     expect(stuck.nextRetryAt).toBeNull();
     await runRenewals(t, admin, new Date(Date.now() + 400 * 86_400_000));
     expect((await getSub(user, sub.id)).status).toBe('past_due'); // not retried, not canceled
-    await t
-      .http()
-      .put(api(`${sub.id}/payment-method`))
-      .set(user.auth)
-      .send({ paymentMethod: 'pm_card_ok' })
-      .expect(200);
+    await setPaymentMethod(t, user, sub.id, 'pm_card_ok').expect(200);
     await runRenewals(t, admin, new Date(new Date(sub.currentPeriodEnd).getTime() + 120_000));
     expect((await getSub(user, sub.id)).status).toBe('active');
     expect(await actions(sub.id)).toContain('subscription.payment_method_change:success');
@@ -128,14 +90,7 @@ describe('subscriptions: recovery routes', () => {
     const user = await createUser(t);
     const sub = (await subscribe(t, user, plan.id).expect(201)).body;
     expect(await features(user)).toEqual(['pausable']);
-    const paused = (
-      await t
-        .http()
-        .post(api(`${sub.id}/pause`))
-        .set(user.auth)
-        .send({})
-        .expect(200)
-    ).body;
+    const paused = (await subscriptionAction(t, user, sub.id, 'pause').send({}).expect(200)).body;
     expect(paused.status).toBe('paused');
     expect(await features(user)).toEqual([]);
     const invoicesBefore = await countRows(t, 'SELECT COUNT(*) FROM invoices WHERE subscription_id = ?', [sub.id]);
@@ -148,32 +103,17 @@ describe('subscriptions: recovery routes', () => {
     expect(summary.byPlan.find((p: { planId: string }) => p.planId === plan.id)).toBeUndefined();
 
     const started = Date.now();
-    const resumed = (
-      await t
-        .http()
-        .post(api(`${sub.id}/resume`))
-        .set(user.auth)
-        .set('idempotency-key', 'resume-1')
-        .expect(200)
-    ).body;
+    const resumed = (await subscriptionAction(t, user, sub.id, 'resume').set('idempotency-key', 'resume-1').expect(200))
+      .body;
     expect(resumed.status).toBe('active');
     expect(new Date(resumed.currentPeriodStart).getTime()).toBeGreaterThanOrEqual(started - 1000);
-    await t
-      .http()
-      .post(api(`${sub.id}/resume`))
-      .set(user.auth)
-      .set('idempotency-key', 'resume-1')
-      .expect(200);
+    await subscriptionAction(t, user, sub.id, 'resume').set('idempotency-key', 'resume-1').expect(200);
     expect(await succeededCharges(sub.id)).toBe(2);
     expect(await features(user)).toEqual(['pausable']);
     expect(await actions(sub.id)).toEqual(
       expect.arrayContaining(['subscription.pause:success', 'subscription.resume:success']),
     );
-    await t
-      .http()
-      .post(api(`${sub.id}/resume`))
-      .set(user.auth)
-      .expect(409);
+    await subscriptionAction(t, user, sub.id, 'resume').expect(409);
   });
 
   it('pause with resumesAt resumes by itself at the renewal run; only from active', async () => {
@@ -181,24 +121,11 @@ describe('subscriptions: recovery routes', () => {
     const user = await createUser(t);
     const sub = (await subscribe(t, user, plan.id).expect(201)).body;
     const resumesAt = new Date(Date.now() + 3 * 86_400_000);
-    await t
-      .http()
-      .post(api(`${sub.id}/pause`))
-      .set(user.auth)
+    await subscriptionAction(t, user, sub.id, 'pause')
       .send({ resumesAt: new Date(Date.now() - 1000).toISOString() })
       .expect(400);
-    await t
-      .http()
-      .post(api(`${sub.id}/pause`))
-      .set(user.auth)
-      .send({ resumesAt: resumesAt.toISOString() })
-      .expect(200);
-    await t
-      .http()
-      .post(api(`${sub.id}/pause`))
-      .set(user.auth)
-      .send({})
-      .expect(409);
+    await subscriptionAction(t, user, sub.id, 'pause').send({ resumesAt: resumesAt.toISOString() }).expect(200);
+    await subscriptionAction(t, user, sub.id, 'pause').send({}).expect(409);
     await runRenewals(t, admin, new Date(resumesAt.getTime() + 1000));
     expect((await getSub(user, sub.id)).status).toBe('active');
   });
@@ -207,23 +134,9 @@ describe('subscriptions: recovery routes', () => {
     const plan = await createPlan(t, admin, { priceCents: 800 });
     const user = await createUser(t);
     const sub = (await subscribe(t, user, plan.id).expect(201)).body;
-    await t
-      .http()
-      .post(api(`${sub.id}/pause`))
-      .set(user.auth)
-      .send({})
-      .expect(200);
-    await t
-      .http()
-      .put(api(`${sub.id}/payment-method`))
-      .set(user.auth)
-      .send({ paymentMethod: 'pm_card_declined' })
-      .expect(200);
-    await t
-      .http()
-      .post(api(`${sub.id}/resume`))
-      .set(user.auth)
-      .expect(402);
+    await subscriptionAction(t, user, sub.id, 'pause').send({}).expect(200);
+    await setPaymentMethod(t, user, sub.id, 'pm_card_declined').expect(200);
+    await subscriptionAction(t, user, sub.id, 'resume').expect(402);
     expect((await getSub(user, sub.id)).status).toBe('paused');
   });
 
@@ -233,16 +146,8 @@ describe('subscriptions: recovery routes', () => {
       const user = await createUser(t);
       const sub = (await subscribe(t, user, plan.id).expect(201)).body;
       const [pause, cancel] = await Promise.all([
-        t
-          .http()
-          .post(api(`${sub.id}/pause`))
-          .set(user.auth)
-          .send({}),
-        t
-          .http()
-          .post(api(`${sub.id}/cancel`))
-          .set(user.auth)
-          .send({ atPeriodEnd: false }),
+        subscriptionAction(t, user, sub.id, 'pause').send({}),
+        subscriptionAction(t, user, sub.id, 'cancel').send({ atPeriodEnd: false }),
       ]);
       expect([pause.status, cancel.status].sort()).toEqual([200, 409]);
       const final = await getSub(user, sub.id);
@@ -254,44 +159,16 @@ describe('subscriptions: recovery routes', () => {
     const plan = await createPlan(t, admin, { priceCents: 600 });
     const user = await createUser(t);
     const sub = (await subscribe(t, user, plan.id).expect(201)).body;
-    await t
-      .http()
-      .post(api(`${sub.id}/cancel`))
-      .set(user.auth)
-      .send({ atPeriodEnd: true })
-      .expect(200);
+    await subscriptionAction(t, user, sub.id, 'cancel').send({ atPeriodEnd: true }).expect(200);
     const staff = await createUser(t, ['staff']);
-    await t
-      .http()
-      .post(api(`${sub.id}/reactivate`))
-      .set(staff.auth)
-      .expect(403);
-    await t
-      .http()
-      .post(api(`${sub.id}/reactivate`))
-      .set((await createUser(t)).auth)
-      .expect(404);
-    const back = (
-      await t
-        .http()
-        .post(api(`${sub.id}/reactivate`))
-        .set(user.auth)
-        .expect(200)
-    ).body;
+    await subscriptionAction(t, staff, sub.id, 'reactivate').expect(403);
+    await subscriptionAction(t, await createUser(t), sub.id, 'reactivate').expect(404);
+    const back = (await subscriptionAction(t, user, sub.id, 'reactivate').expect(200)).body;
     expect(back.cancelAtPeriodEnd).toBe(false);
     await runRenewals(t, admin, new Date(new Date(sub.currentPeriodEnd).getTime() + 60_000));
     expect((await getSub(user, sub.id)).status).toBe('active');
-    await t
-      .http()
-      .post(api(`${sub.id}/cancel`))
-      .set(user.auth)
-      .send({ atPeriodEnd: false })
-      .expect(200);
-    await t
-      .http()
-      .post(api(`${sub.id}/reactivate`))
-      .set(user.auth)
-      .expect(409);
+    await subscriptionAction(t, user, sub.id, 'cancel').send({ atPeriodEnd: false }).expect(200);
+    await subscriptionAction(t, user, sub.id, 'reactivate').expect(409);
     expect(await actions(sub.id)).toContain('subscription.reactivate:success');
   });
 
@@ -301,35 +178,11 @@ describe('subscriptions: recovery routes', () => {
     const yearly = await createPlan(t, admin, { priceCents: 12_001, interval: 'year' });
     const user = await createUser(t);
     const sub = (await subscribe(t, user, basic.id).expect(201)).body;
-    await t
-      .http()
-      .post(api(`${sub.id}/change-plan`))
-      .set(user.auth)
-      .send({ planId: pro.id })
-      .expect(200);
-    await t
-      .http()
-      .post(api(`${sub.id}/change-plan`))
-      .set(user.auth)
-      .send({ planId: basic.id })
-      .expect(200);
-    await t
-      .http()
-      .post(api(`${sub.id}/pause`))
-      .set(user.auth)
-      .send({})
-      .expect(200);
-    await t
-      .http()
-      .post(api(`${sub.id}/resume`))
-      .set(user.auth)
-      .expect(200);
-    await t
-      .http()
-      .post(api(`${sub.id}/cancel`))
-      .set(user.auth)
-      .send({ atPeriodEnd: false })
-      .expect(200);
+    await subscriptionAction(t, user, sub.id, 'change-plan').send({ planId: pro.id }).expect(200);
+    await subscriptionAction(t, user, sub.id, 'change-plan').send({ planId: basic.id }).expect(200);
+    await subscriptionAction(t, user, sub.id, 'pause').send({}).expect(200);
+    await subscriptionAction(t, user, sub.id, 'resume').expect(200);
+    await subscriptionAction(t, user, sub.id, 'cancel').send({ atPeriodEnd: false }).expect(200);
     const declined = await createUser(t);
     await subscribe(t, declined, basic.id, 'pm_card_declined').expect(402);
     const y = (await subscribe(t, await createUser(t), yearly.id).expect(201)).body;

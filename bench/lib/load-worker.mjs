@@ -76,6 +76,17 @@ function chained(requests) {
   });
 }
 
+/**
+ * `perConnection`: connection i sends only requests[i mod n], over and over. Without it every connection
+ * cycles through the whole list from its first entry, so n connections over n users' logins are n
+ * devices of one user at a time, then of the next (in step: they start together and wait alike).
+ */
+function perConnection(requests) {
+  if (!opts.perConnection) return {};
+  let next = 0;
+  return { setupClient: (client) => client.setRequests(chained([requests[next++ % requests.length]])) };
+}
+
 function run(duration, samples) {
   return new Promise((resolve, reject) => {
     const instance = autocannon(
@@ -87,6 +98,7 @@ function run(duration, samples) {
         duration,
         timeout: opts.timeoutSeconds,
         requests: chained(opts.requests),
+        ...perConnection(opts.requests),
       },
       (error, result) => (error ? reject(error) : resolve(result)),
     );

@@ -40,8 +40,8 @@ async function runWorker(opts) {
 /**
  * One measured run (after its warm-up). `connections` overrides the setting for this run; `rate`
  * (requests/s over all connections) paces it instead of sending as fast as the server answers;
- * `background` ({ url, requests, connections }) is a second load fired at the same time from its own
- * process, for the whole warm-up + measured run (e.g. logins while a probe's latency is measured):
+ * `background` ({ url, requests, connections, perConnection }) is a second load fired at the same time from
+ * its own process, for the whole warm-up + measured run (e.g. logins while a probe's latency is measured):
  * its summary comes back as `result.background`. `result.warmupStatusCodes` counts the warm-up's
  * answers (scenarios that check invariants afterwards need every request that was sent).
  */
@@ -52,6 +52,7 @@ export async function measure({ url, requests, settings, serverPid, connections,
         url: background.url ?? url,
         requests: background.requests,
         connections: background.connections ?? settings.connections,
+        perConnection: background.perConnection,
         timeoutSeconds: 30,
         durationSeconds: settings.warmupSeconds + settings.durationSeconds,
       })

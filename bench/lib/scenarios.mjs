@@ -18,8 +18,9 @@
 //   connections  optional: connections for this scenario's runs (default BENCH_CONNECTIONS)
 //   minPairs     optional: at least this many pairs whatever BENCH_PAIRS says (noisy scenarios)
 //   rate         optional: requests/s over all connections (autocannon quota per second; default: as fast as answered)
-//   background   optional (state) => { requests, connections? }: load fired at the target at the same
-//                time as every run of this scenario and its references (see lib/load.mjs)
+//   background   optional (state) => { requests, connections?, perConnection? }: load fired at the target
+//                at the same time as every run of this scenario and its references (see lib/load.mjs);
+//                `perConnection: true`: connection i sends only requests[i mod n] (n clients, one each)
 //   ramp         optional list of connection counts: instead of pairs, one run per count on the
 //                subject alone; `rampP99Ms` names the p99 whose crossing is reported as the knee
 //   verify(ctx, state, runs)  optional, async, after the runs: checks invariants, returns
@@ -108,7 +109,8 @@ function normaliseRequests(value) {
 }
 
 /** A small fetch wrapper for setup(): bounded in time, JSON in and out. */
-function makeHttp(baseUrl) {
+/** `ctx.http`: one JSON request to `baseUrl` (10 s timeout) → { status, headers, json, text }. Also for scripts outside the harness. */
+export function makeHttp(baseUrl) {
   return async function http(method, pathname, { body, headers = {} } = {}) {
     const res = await fetch(new URL(pathname, baseUrl), {
       method,
@@ -163,6 +165,7 @@ async function prepare(scenario, urls, runId, log) {
       url: urls[scenario.target],
       requests: normaliseRequests(bg.requests),
       connections: bg.connections,
+      perConnection: bg.perConnection === true,
     };
   }
   if (scenario.connections) prepared.connections = scenario.connections;

@@ -3,12 +3,11 @@
 // (one full pass), then times `AuditVerifierService.verify()` while sampling heap and RSS every 5 ms.
 // Checks: ok = true and checked = 100,000.
 //   node --expose-gc bench/measurements/audit-verify.mjs   (after `npm run build`; bench/run.mjs runs it)
-import { v7 } from 'uuid';
 import { DataSource } from 'typeorm';
+import { seedUnsealedEvents } from '../lib/audit-events.mjs';
 import { dist, memorySampler, progress, runMeasurement, seconds, startApp } from '../lib/measurement.mjs';
 
 const EVENTS = 100_000;
-const PER_INSERT = 5_000;
 
 await runMeasurement('audit-verify', async (target) => {
   const [{ AuditSealerService }, { AuditVerifierService }] = await Promise.all([
@@ -19,29 +18,7 @@ await runMeasurement('audit-verify', async (target) => {
   try {
     const ds = app.get(DataSource);
     let started = process.hrtime.bigint();
-    const start0 = Date.now() - EVENTS;
-    for (let offset = 0; offset < EVENTS; offset += PER_INSERT) {
-      const rows = [];
-      for (let i = offset; i < offset + PER_INSERT; i++) {
-        const ms = start0 + i;
-        rows.push([
-          v7({ msecs: ms }),
-          new Date(ms),
-          `01900000-0000-7000-8000-${String(i % 100).padStart(12, '0')}`,
-          'bench.event',
-          'bench',
-          `entity-${i % 1000}`,
-          `req-${i}`,
-          '10.0.0.1',
-          'success',
-          JSON.stringify({ name: { from: `old ${i}`, to: `new ${i}` }, quantity: i % 17 }),
-        ]);
-      }
-      await ds.query(
-        'INSERT INTO audit_events (id, occurred_at, actor_id, action, entity_type, entity_id, request_id, ip, outcome, changes) VALUES ?',
-        [rows],
-      );
-    }
+    await seedUnsealedEvents(ds, EVENTS);
     const seedSeconds = seconds(started);
     progress(`audit-verify: seeded ${EVENTS} events in ${seedSeconds.toFixed(1)} s`);
 

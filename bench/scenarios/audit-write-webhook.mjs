@@ -4,39 +4,23 @@
 // even with the outbox on. Deliveries are not sent (the bench service runs with JOBS_ENABLED=false):
 // what is measured is the cost on the write path. The endpoint is disabled again in `verify`, so the
 // scenarios that run after this one write no outbox rows.
-import { adminToken, bearer, createProduct, mapLimit } from '../lib/fixtures.mjs';
-
-const PRODUCTS = 64;
-
-function patch(s) {
-  return {
-    method: 'PATCH',
-    path: '/api/v1/products/{pick}',
-    pick: s.ids,
-    headers: bearer(s.token),
-    body: { name: 'Renamed by the bench {rand}' },
-  };
-}
+import { bearer } from '../lib/fixtures.mjs';
+import auditWrite, { PRODUCTS } from './audit-write.mjs';
 
 export default {
+  ...auditWrite,
   name: 'audit-write-webhook',
   description: `\`PATCH /api/v1/products/:id\` as admin (${PRODUCTS} products) with audit recording and one webhook endpoint subscribed to \`*\` (outbox rows in the same transaction), against the same write with \`AUDIT_RECORDING=false\`.`,
-  target: 'service',
   async setup(ctx) {
-    const token = await adminToken(ctx);
-    const ids = await mapLimit(Array.from({ length: PRODUCTS }), 4, () => createProduct(ctx, token));
+    const state = await auditWrite.setup(ctx);
     // A public address (production refuses private ones); nothing is sent while jobs are off.
     const res = await ctx.http('POST', '/api/v1/webhook-endpoints', {
       body: { url: 'https://93.184.216.34/bench-hooks', events: ['*'] },
-      headers: bearer(token),
+      headers: bearer(state.token),
     });
     if (res.status !== 201) throw new Error(`webhook endpoint: ${res.status} ${res.text}`);
-    return { token, ids, endpointId: res.json.id };
+    return { ...state, endpointId: res.json.id };
   },
-  request: patch,
-  baseline: { server: 'service-noaudit', label: 'same PATCH, AUDIT_RECORDING=false', request: patch },
-  minPairs: 5,
-  targets: { minRatio: 0.85, maxNon2xx: 0 },
   async verify(ctx, state) {
     const deliveries = await ctx.http('GET', `/api/v1/webhook-endpoints/${state.endpointId}/deliveries?limit=1`, {
       headers: bearer(state.token),

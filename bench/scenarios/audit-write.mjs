@@ -4,7 +4,8 @@
 // 64 products (random per request) and each sets a new random name, so every request is a real change.
 import { adminToken, bearer, createProduct, mapLimit } from '../lib/fixtures.mjs';
 
-const PRODUCTS = 64;
+/** Also audit-write-webhook's (it is this scenario with an endpoint subscribed). */
+export const PRODUCTS = 64;
 
 function patch(s) {
   return {

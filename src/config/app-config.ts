@@ -21,13 +21,8 @@ export interface AppConfig {
   readonly shutdownGraceMs: number;
   /** Adds `x-query-count` (SQL statements issued) to every response: for tests pinning hot-path query counts. */
   readonly exposeQueryCount: boolean;
-  readonly db: {
-    readonly url: string;
-    readonly host: string;
-    readonly port: number;
-    readonly user: string;
-    readonly password: string;
-    readonly database: string;
+  /** The primary (DATABASE_URL) and how the service uses it. */
+  readonly db: DatabaseTarget & {
     /** Connections per instance. Keep instances × poolSize below MySQL's max_connections (151 by default). */
     readonly poolSize: number;
     /** How long a request waits for a free pooled connection before it is answered 503. */

@@ -50,3 +50,16 @@ export async function countRows(t: TestApp, sql: string, params: unknown[] = [])
   const [row] = await t.dataSource.query(sql, params);
   return Number(Object.values(row as Record<string, unknown>)[0]);
 }
+
+/**
+ * `POST /subscriptions/:id/<action>` as `user` (cancel, pause, resume, reactivate, pay, change-plan): the
+ * pending request, so the caller adds a body, an Idempotency-Key and the expected status.
+ */
+export function subscriptionAction(t: TestApp, user: TestUser, id: string, action: string) {
+  return t.http().post(`/api/v1/subscriptions/${id}/${action}`).set(user.auth);
+}
+
+/** `PUT /subscriptions/:id/payment-method` as `user`: the pending request. */
+export function setPaymentMethod(t: TestApp, user: TestUser, id: string, paymentMethod: string) {
+  return t.http().put(`/api/v1/subscriptions/${id}/payment-method`).set(user.auth).send({ paymentMethod });
+}

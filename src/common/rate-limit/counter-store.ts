@@ -1,4 +1,5 @@
 import { type Lease, leaseSize } from './lease-limiter.js';
+import { MAX_WINDOW_ENTRIES, sweepWindows } from './window-entries.js';
 
 /** A fixed-window tally. */
 export interface Tally {
@@ -30,8 +31,6 @@ interface Entry {
   resetAt: number;
 }
 
-const MAX_ENTRIES = 100_000;
-
 /** Per-instance counters. Expired entries go on access, and in a sweep when the map grows large. */
 export class MemoryCounterStore implements CounterStore {
   private readonly entries = new Map<string, Entry>();
@@ -40,24 +39,14 @@ export class MemoryCounterStore implements CounterStore {
 
   async add(key: string, windowMs: number): Promise<Tally> {
     const now = this.now();
-    let entry = this.live(key, now);
-    if (!entry) {
-      if (this.entries.size >= MAX_ENTRIES) this.sweep(now);
-      entry = { count: 0, resetAt: now + windowMs };
-      this.entries.set(key, entry);
-    }
+    const entry = this.window(key, windowMs, now);
     entry.count += 1;
     return { count: entry.count, ttlMs: entry.resetAt - now };
   }
 
   async lease(key: string, limit: number, windowMs: number): Promise<Lease> {
     const now = this.now();
-    let entry = this.live(key, now);
-    if (!entry) {
-      if (this.entries.size >= MAX_ENTRIES) this.sweep(now);
-      entry = { count: 0, resetAt: now + windowMs };
-      this.entries.set(key, entry);
-    }
+    const entry = this.window(key, windowMs, now);
     const granted = leaseSize(limit, entry.count);
     entry.count += granted;
     return { count: entry.count, granted, ttlMs: entry.resetAt - now };
@@ -77,6 +66,16 @@ export class MemoryCounterStore implements CounterStore {
     return this.entries.size;
   }
 
+  /** The key's current window, opened now (count 0) when it has none. */
+  private window(key: string, windowMs: number, now: number): Entry {
+    const live = this.live(key, now);
+    if (live) return live;
+    if (this.entries.size >= MAX_WINDOW_ENTRIES) sweepWindows(this.entries, now);
+    const entry = { count: 0, resetAt: now + windowMs };
+    this.entries.set(key, entry);
+    return entry;
+  }
+
   private live(key: string, now: number): Entry | undefined {
     const entry = this.entries.get(key);
     if (entry && entry.resetAt <= now) {
@@ -84,15 +83,5 @@ export class MemoryCounterStore implements CounterStore {
       return undefined;
     }
     return entry;
-  }
-
-  private sweep(now: number): void {
-    for (const [key, entry] of this.entries) if (entry.resetAt <= now) this.entries.delete(key);
-    // Still full (many distinct clients at once): forget the oldest half rather than grow without bound.
-    let drop = this.entries.size >= MAX_ENTRIES ? this.entries.size / 2 : 0;
-    for (const key of this.entries.keys()) {
-      if (drop-- <= 0) break;
-      this.entries.delete(key);
-    }
   }
 }

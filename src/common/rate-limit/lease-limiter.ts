@@ -1,3 +1,5 @@
+import { MAX_WINDOW_ENTRIES, sweepWindows } from './window-entries.js';
+
 /**
  * A grant of request slots reserved in the shared counter: `granted` slots ending at `count`
  * (the counter's value after the reservation), valid for `ttlMs` (the rest of the window).
@@ -39,8 +41,6 @@ interface Entry {
   count: number;
   resetAt: number;
 }
-
-const MAX_ENTRIES = 100_000;
 
 /**
  * The global per-client budget without a shared-store round trip per request: this instance reserves
@@ -100,7 +100,7 @@ export class LeaseLimiter {
       const previous = this.entries.get(key);
       const carried = previous && previous.resetAt > now ? previous.left : 0;
       const left = carried + Math.max(0, usable - 1);
-      if (!previous && this.entries.size >= MAX_ENTRIES) this.sweep(now);
+      if (!previous && this.entries.size >= MAX_WINDOW_ENTRIES) sweepWindows(this.entries, now);
       this.entries.set(key, { left, count: lease.count, resetAt: now + lease.ttlMs });
       if (usable === 0) return this.refusal(lease, limit);
       return { allowed: true, remaining: Math.max(0, limit - (lease.count - left)), ttlMs: lease.ttlMs };
@@ -128,14 +128,5 @@ export class LeaseLimiter {
 
   private refusal(lease: Lease, limit: number): Admission {
     return { allowed: false, remaining: Math.max(0, limit - lease.count), ttlMs: lease.ttlMs };
-  }
-
-  private sweep(now: number): void {
-    for (const [key, entry] of this.entries) if (entry.resetAt <= now) this.entries.delete(key);
-    let drop = this.entries.size >= MAX_ENTRIES ? this.entries.size / 2 : 0;
-    for (const key of this.entries.keys()) {
-      if (drop-- <= 0) break;
-      this.entries.delete(key);
-    }
   }
 }

@@ -1,5 +1,6 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
 import type { ChargeReason } from '../gateway/payment-gateway.js';
+import { GatewayOperation } from './gateway-operation.js';
 
 export const PAYMENT_PURPOSES = ['subscription_invoice', 'order'] as const;
 export type PaymentPurpose = (typeof PAYMENT_PURPOSES)[number];
@@ -21,10 +22,7 @@ export type PaymentIntentStatus = (typeof PAYMENT_INTENT_STATUSES)[number];
 @Index('idx_payment_intents_pending', ['status', 'createdAt'])
 @Index('idx_payment_intents_reference', ['purpose', 'referenceId'])
 @Index('idx_payment_intents_settled', ['settledAt'])
-export class PaymentIntent {
-  @PrimaryColumn({ type: 'char', length: 36 })
-  id: string;
-
+export class PaymentIntent extends GatewayOperation {
   @Column({ type: 'enum', enum: PAYMENT_PURPOSES })
   purpose: PaymentPurpose;
 
@@ -35,12 +33,6 @@ export class PaymentIntent {
   @Column({ name: 'user_id', type: 'char', length: 36 })
   userId: string;
 
-  @Column({ name: 'amount_cents', type: 'int' })
-  amountCents: number;
-
-  @Column({ type: 'char', length: 3 })
-  currency: string;
-
   /** The gateway's payment-method token (a reference, not card data). Never logged, never returned. */
   @Column({ name: 'payment_method', type: 'varchar', length: 128 })
   paymentMethod: string;
@@ -48,17 +40,11 @@ export class PaymentIntent {
   @Column({ type: 'varchar', length: 32 })
   reason: ChargeReason;
 
-  @Column({ name: 'idempotency_key', type: 'varchar', length: 160 })
-  idempotencyKey: string;
-
   @Column({ type: 'enum', enum: PAYMENT_INTENT_STATUSES })
   status: PaymentIntentStatus;
 
   @Column({ type: 'varchar', length: 32 })
   gateway: string;
-
-  @Column({ name: 'gateway_reference', type: 'varchar', length: 128, nullable: true })
-  gatewayReference: string | null;
 
   @Column({ name: 'decline_code', type: 'varchar', length: 64, nullable: true })
   declineCode: string | null;
@@ -66,14 +52,4 @@ export class PaymentIntent {
   /** Refunded or being refunded (pending refunds count: two refunds cannot both take the last cent). */
   @Column({ name: 'refunded_cents', type: 'int' })
   refundedCents: number;
-
-  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
-  createdAt: Date;
-
-  @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
-  updatedAt: Date;
-
-  /** When the outcome was applied (revenue is bucketed on it). */
-  @Column({ name: 'settled_at', type: 'datetime', precision: 3, nullable: true })
-  settledAt: Date | null;
 }

@@ -1,4 +1,5 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
+import { GatewayOperation } from './gateway-operation.js';
 
 export const PAYMENT_REFUND_STATUSES = ['pending', 'succeeded', 'failed'] as const;
 export type PaymentRefundStatus = (typeof PAYMENT_REFUND_STATUSES)[number];
@@ -9,34 +10,10 @@ export type PaymentRefundStatus = (typeof PAYMENT_REFUND_STATUSES)[number];
 @Index('idx_payment_refunds_intent', ['intentId'])
 @Index('idx_payment_refunds_pending', ['status', 'createdAt'])
 @Index('idx_payment_refunds_settled', ['settledAt'])
-export class PaymentRefund {
-  @PrimaryColumn({ type: 'char', length: 36 })
-  id: string;
-
+export class PaymentRefund extends GatewayOperation {
   @Column({ name: 'intent_id', type: 'char', length: 36 })
   intentId: string;
 
-  @Column({ name: 'amount_cents', type: 'int' })
-  amountCents: number;
-
-  @Column({ type: 'char', length: 3 })
-  currency: string;
-
-  @Column({ name: 'idempotency_key', type: 'varchar', length: 160 })
-  idempotencyKey: string;
-
   @Column({ type: 'enum', enum: PAYMENT_REFUND_STATUSES })
   status: PaymentRefundStatus;
-
-  @Column({ name: 'gateway_reference', type: 'varchar', length: 128, nullable: true })
-  gatewayReference: string | null;
-
-  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
-  createdAt: Date;
-
-  @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
-  updatedAt: Date;
-
-  @Column({ name: 'settled_at', type: 'datetime', precision: 3, nullable: true })
-  settledAt: Date | null;
 }

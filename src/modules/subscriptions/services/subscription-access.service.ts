@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { assertOwnerOr } from '../../../common/auth/ownership.js';
 import { hasPermission } from '../../../common/auth/permissions.js';
 import { forbidden, notFound } from '../../../common/errors/domain-error.js';
@@ -26,5 +27,15 @@ export class SubscriptionAccess {
     const subscription = await this.visible(actor, id);
     if (subscription.userId !== actor.id && !hasPermission(actor.roles, 'subscriptions:manage-all')) throw forbidden();
     return subscription;
+  }
+
+  /**
+   * The row locked FOR UPDATE in the caller's transaction, where a change re-reads what it decides on
+   * (access was checked before, on an unlocked read); 404 when it is gone.
+   */
+  async locked(manager: EntityManager, id: string): Promise<Subscription> {
+    const current = await this.subscriptions.findForUpdate(manager, id);
+    if (!current) throw notFound(SUBSCRIPTION_ENTITY);
+    return current;
   }
 }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { notFound } from '../../../common/errors/domain-error.js';
 import { newId } from '../../../common/ids.js';
 import { TransactionService } from '../../../infrastructure/database/transaction.service.js';
 import type { AuthenticatedActor } from '../../../infrastructure/http/request-context.js';
@@ -25,7 +24,7 @@ import { BillingCacheService } from './billing-cache.service.js';
 import { BillingChargeService } from './billing-charge.service.js';
 import { monthlyCents, MrrMovements } from './mrr-movements.service.js';
 import { StockAdapter } from './stock.adapter.js';
-import { SUBSCRIPTION_ENTITY, SubscriptionAccess } from './subscription-access.service.js';
+import { SubscriptionAccess } from './subscription-access.service.js';
 
 interface Step {
   action: string;
@@ -130,7 +129,7 @@ export class SubscriptionLifecycleService {
   async pay(actor: AuthenticatedActor, id: string): Promise<SubscriptionResponse> {
     await this.access.manageable(actor, id);
     const intentId = await this.tx.run(async (manager) => {
-      const current = await this.locked(manager, id);
+      const current = await this.access.locked(manager, id);
       if (current.chargeIntentId) return current.chargeIntentId; // join the charge in flight
       if (current.status !== 'past_due' || !current.pendingInvoiceId) throw SubscriptionErrors.nothingDue();
       const invoice = (await this.invoices.findByIds(manager, [current.pendingInvoiceId])).get(
@@ -159,7 +158,7 @@ export class SubscriptionLifecycleService {
 
   /** The resume charge (also the renewal run's, for `resumesAt`), in the caller's transaction. */
   async openResume(manager: EntityManager, id: string, now: Date): Promise<string> {
-    const current = await this.locked(manager, id);
+    const current = await this.access.locked(manager, id);
     if (current.chargeIntentId) return current.chargeIntentId;
     transition(current.status, 'resume');
     const plan = await this.plans.findById(current.planId, manager);
@@ -219,7 +218,7 @@ export class SubscriptionLifecycleService {
   ): Promise<SubscriptionResponse> {
     const seen = await this.access.manageable(actor, id);
     const updated = await this.tx.run(async (manager) => {
-      const current = await this.locked(manager, id);
+      const current = await this.access.locked(manager, id);
       if (current.version !== seen.version) throw SubscriptionErrors.concurrentUpdate();
       const status = transition(current.status, event);
       if (current.chargeIntentId && event !== 'update_payment_method') throw SubscriptionErrors.paymentInProgress();
@@ -239,12 +238,6 @@ export class SubscriptionLifecycleService {
     });
     await this.cache.subscriptionsChanged([updated.userId]);
     return mapSubscription(updated);
-  }
-
-  private async locked(manager: EntityManager, id: string): Promise<Subscription> {
-    const current = await this.subscriptions.findForUpdate(manager, id);
-    if (!current) throw notFound(SUBSCRIPTION_ENTITY);
-    return current;
   }
 
   /** Leaving MRR (cancel, pause): churn of what an active or past_due subscription counted. */

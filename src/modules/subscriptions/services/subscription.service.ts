@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ownerScope } from '../../../common/auth/ownership.js';
-import { notFound } from '../../../common/errors/domain-error.js';
 import { newId } from '../../../common/ids.js';
 import { decodeCursor, type Page, pageSize, toPage } from '../../../common/pagination/pagination.js';
 import { isDuplicateKey } from '../../../infrastructure/database/mysql-errors.js';
@@ -32,7 +31,7 @@ import { SubscriptionErrors } from '../subscriptions.errors.js';
 import { BillingCacheService } from './billing-cache.service.js';
 import { BillingChargeService } from './billing-charge.service.js';
 import { StockAdapter } from './stock.adapter.js';
-import { SUBSCRIPTION_ENTITY, SubscriptionAccess } from './subscription-access.service.js';
+import { SubscriptionAccess } from './subscription-access.service.js';
 
 export const liveKeyOf = (userId: string, planId: string) => `${userId}:${planId}`;
 
@@ -241,8 +240,7 @@ export class SubscriptionService {
   }
 
   private async openPlanChange(manager: EntityManager, id: string, plan: Plan, invoiceId: string): Promise<Opened> {
-    const current = await this.subscriptions.findForUpdate(manager, id);
-    if (!current) throw notFound(SUBSCRIPTION_ENTITY);
+    const current = await this.access.locked(manager, id);
     if (current.planId === plan.id) throw SubscriptionErrors.samePlan();
     const status = transition(current.status, 'change_plan');
     if (plan.currency !== current.currency) throw SubscriptionErrors.currencyMismatch();
