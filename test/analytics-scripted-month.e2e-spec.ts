@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { newId } from '../src/common/ids.js';
-import { PaymentIntents } from '../src/modules/payments/index.js';
+import { createProduct } from './support/inventory.js';
 import { createPlan, runRenewals, subscribe } from './support/subscriptions.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { createUser, type TestUser } from './support/users.js';
@@ -16,11 +15,14 @@ interface Invoice {
 }
 
 /**
- * A scripted month through the real API: subscribes, an upgrade, a downgrade, a cancel, a renewal
- * that fails then recovers (renewals run `asOf` under BILLING_TEST_CLOCK), an order and a refund;
- * then every metric equals the hand calculation. Every change is stamped with the wall clock (the
- * renewals' too, whatever their `asOf`), so the whole month lands in today's bucket: the metrics are
- * read over yesterday…tomorrow and added up, which also holds if the test runs across midnight.
+ * A scripted month through the real API: subscribes, an upgrade, a downgrade, a cancel at period end,
+ * a renewal that fails then recovers (renewals run `asOf` under BILLING_TEST_CLOCK), an order and a
+ * refund; then every metric equals the hand calculation. MRR movements are dated by the business time
+ * of the change: a request's at the wall clock (today), a renewal run's at its `asOf` (a month on), so
+ * the cancel that takes effect at the period end lands in the bucket of the run's day. Revenue and
+ * dunning count when the payment outcome and the status change were recorded (wall clock: today).
+ * Series are read over yesterday … the day after the last run and added up (also right if the test
+ * runs across midnight).
  */
 describe('analytics: a scripted month, every figure by hand', () => {
   let t: TestApp;
@@ -28,6 +30,8 @@ describe('analytics: a scripted month, every figure by hand', () => {
   const users: TestUser[] = [];
   const subs: { user: TestUser; id: string }[] = [];
   let range: string;
+  /** The day of the first renewal run's asOf. */
+  let runDay: string;
 
   const metric = (path: string, query: string) =>
     t.http().get(`/api/v1/billing/metrics/${path}?${query}`).set(admin.auth).expect(200);
@@ -39,7 +43,6 @@ describe('analytics: a scripted month, every figure by hand', () => {
     admin = await createUser(t, ['admin']);
     for (let i = 0; i < 5; i++) users.push(await createUser(t));
     const started = Date.now();
-    range = `from=${dayOf(started - DAY_MS)}&to=${dayOf(started + DAY_MS)}`;
 
     const basic = await createPlan(t, admin, { priceCents: 1000, currency: 'USD', interval: 'month' });
     const pro = await createPlan(t, admin, { priceCents: 3000, currency: 'USD', interval: 'month' });
@@ -61,12 +64,15 @@ describe('analytics: a scripted month, every figure by hand', () => {
     const s1Due = new Date(
       (await t.http().get(`/api/v1/subscriptions/${s1}`).set(u1.auth).expect(200)).body.currentPeriodEnd,
     ).getTime();
+    runDay = dayOf(s1Due + 60_000);
+    range = `from=${dayOf(started - DAY_MS)}&to=${dayOf(s1Due + 2 * DAY_MS)}`;
 
     await t.http().post(`/api/v1/subscriptions/${s1}/change-plan`).set(u1.auth).send({ planId: pro.id }).expect(200); // expansion 2000
     await t.http().post(`/api/v1/subscriptions/${s3}/change-plan`).set(u3.auth).send({ planId: basic.id }).expect(200); // contraction 2000
-    await t.http().post(`/api/v1/subscriptions/${s4}/cancel`).set(u4.auth).send({ atPeriodEnd: false }).expect(200); // churn 1000
+    // Churn 1000, but only when the period ends: dated by the renewal run that ends it (its asOf).
+    await t.http().post(`/api/v1/subscriptions/${s4}/cancel`).set(u4.auth).send({ atPeriodEnd: true }).expect(200);
 
-    // Month end: s1, s3, s5 renew (same price: no MRR movement); s5 is declined → past_due.
+    // Month end: s4 ends (churn); s1, s3, s5 renew (same price: no MRR movement); s5 is declined → past_due.
     await runRenewals(t, admin, new Date(s1Due + 60_000));
     expect((await t.http().get(`/api/v1/subscriptions/${s5}`).set(u5.auth).expect(200)).body.status).toBe('past_due');
     // The customer fixes the card; the next dunning retry is paid → active again (no MRR movement: past_due counts).
@@ -79,33 +85,38 @@ describe('analytics: a scripted month, every figure by hand', () => {
     await runRenewals(t, admin, new Date(s1Due + 25 * HOUR_MS));
     expect((await t.http().get(`/api/v1/subscriptions/${s5}`).set(u5.auth).expect(200)).body.status).toBe('active');
 
-    // An order paid (5000) and partly refunded (2000), through the payments module as the orders module uses it.
-    const intents = t.app.get(PaymentIntents);
-    intents.registerApplier('order', async () => undefined);
-    intents.registerRefundApplier('order', async () => undefined);
-    const orderId = newId();
-    const intent = await t.dataSource.transaction((manager) =>
-      intents.create(manager, {
-        purpose: 'order',
-        referenceId: orderId,
-        userId: u1.id,
-        amountCents: 5000,
-        currency: 'USD',
-        paymentMethod: 'pm_card_ok',
-        reason: 'one_off',
-        idempotencyKey: `order:${orderId}`,
-      }),
-    );
-    expect((await intents.execute(intent.id)).status).toBe('succeeded');
-    expect(
-      (await intents.refund({ intentId: intent.id, amountCents: 2000, idempotencyKey: `refund:${orderId}` })).status,
-    ).toBe('succeeded');
+    // An order paid (5000) and partly refunded (2000), through the API a customer and the staff use.
+    const product = await createProduct(t, admin, { priceCents: 5000, currency: 'USD', initialStock: 5 });
+    const reservation = await t
+      .http()
+      .post('/api/v1/inventory/reservations')
+      .set(u1.auth)
+      .send({ items: [{ productId: product.id, quantity: 1 }] })
+      .expect(201);
+    const order = await t
+      .http()
+      .post('/api/v1/orders')
+      .set(u1.auth)
+      .send({ reservationId: reservation.body.id, paymentMethod: 'pm_card_ok' })
+      .expect(201);
+    expect(order.body).toMatchObject({ status: 'paid', totalCents: 5000 });
+    const refunded = await t
+      .http()
+      .post(`/api/v1/orders/${order.body.id}/refund`)
+      .set(admin.auth)
+      .send({ amountCents: 2000, restock: false })
+      .expect(200);
+    expect(refunded.body).toMatchObject({ status: 'partially_refunded', refundedCents: 2000 });
   });
   afterAll(() => t.close());
 
   it('MRR: 5 subscribes, one upgrade, one downgrade, one cancel; renewals and dunning move nothing', async () => {
     const { body } = await metric('mrr', `${range}&interval=day`);
-    expect(body.data).toHaveLength(3);
+    // The cancel at period end is the run's: in the bucket of its asOf, not today's (and nothing else is).
+    const churnByDay = body.data
+      .filter((b: { churnCents: number }) => b.churnCents !== 0)
+      .map((b: { periodStart: string; churnCents: number }) => [b.periodStart.slice(0, 10), b.churnCents]);
+    expect(churnByDay).toEqual([[runDay, 1000]]);
     const sum = (field: string) => body.data.reduce((total: number, b: Record<string, number>) => total + b[field], 0);
     expect(body.data[0].startingMrrCents).toBe(0);
     expect({
@@ -122,7 +133,10 @@ describe('analytics: a scripted month, every figure by hand', () => {
       reactivationCents: 0,
     });
     // 7000 + 2000 − 2000 − 1000: s1 Pro 3000, s2 yearly 1000, s3 Basic 1000, s5 Basic 1000.
-    expect(body.data[2].endingMrrCents).toBe(6000);
+    expect(body.data.at(-1).endingMrrCents).toBe(6000);
+    // Before the run, s4 still counted: the day before it ends at 7000.
+    const beforeRun = body.data.findIndex((b: { periodStart: string }) => b.periodStart.startsWith(runDay)) - 1;
+    expect(body.data[beforeRun].endingMrrCents).toBe(7000);
     const summary = await t.http().get('/api/v1/billing/summary').set(admin.auth).expect(200);
     expect(summary.body.mrrByCurrency).toContainEqual({ currency: 'USD', mrrCents: 6000 });
     const month = await metric('mrr', `${range}&interval=month&currency=EUR`);

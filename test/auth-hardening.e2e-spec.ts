@@ -113,6 +113,29 @@ describe('bounded password hashing queue (issue 12 item 4)', () => {
   });
 });
 
+describe('password change under the per-IP login limit (issue 12 item 4)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp('auth_password_ip', { env: { TRUST_PROXY: '1', LOGIN_PER_IP_PER_MINUTE: '3' } });
+  });
+  afterAll(() => t.close());
+
+  // Each call hashes twice; the per-email budget (5 failures) alone leaves more calls than the IP's 3.
+  it('/auth/password from one IP is refused (429) past LOGIN_PER_IP_PER_MINUTE, before the email budget', async () => {
+    const user = await register(t);
+    const change = () =>
+      t
+        .http()
+        .post(`${AUTH}/password`)
+        .set(user.auth)
+        .set('x-forwarded-for', '198.51.100.7')
+        .send({ currentPassword: 'not the password at all', newPassword: 'a brand new password' });
+    for (let i = 0; i < 3; i++) await change().expect(400);
+    const limited = await change().expect(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+  });
+});
+
 describe('client IP behind proxies (issue 12 item 5)', () => {
   let t: TestApp;
   beforeAll(async () => {

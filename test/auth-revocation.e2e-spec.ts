@@ -113,7 +113,7 @@ describe('access token revocation across instances (issue 12 item 1)', () => {
     await me(a, { auth: demoted }).expect(200);
   });
 
-  it('a warm check costs no query', async () => {
+  it('a warm check costs no query, whether it admits or refuses the token', async () => {
     const user = await register(a);
     await me(b, user).expect(200);
     await b.http().get('/api/v1/plans').set(user.auth).expect(200);
@@ -122,5 +122,14 @@ describe('access token revocation across instances (issue 12 item 1)', () => {
     const anonymous = await b.http().get('/api/v1/plans').expect(200);
     expect(anonymous.headers['x-query-count']).toBe('0');
     expect(warm.headers['x-query-count']).toBe(anonymous.headers['x-query-count']);
+    // No check at all costs no query either: the same warm path must also refuse the token once its
+    // session is revoked, still without a query.
+    await a.http().post(`${AUTH}/logout`).set(user.auth).send({ refreshToken: user.refreshToken }).expect(204);
+    expect(await statusWithin(() => me(b, user), 401)).toBe(401);
+    const refused = await me(b, user);
+    expect({ status: refused.status, queries: refused.headers['x-query-count'] }).toEqual({
+      status: 401,
+      queries: '0',
+    });
   });
 });

@@ -139,6 +139,53 @@ describe('recommendations (co-purchase counts, two instances)', () => {
     });
   });
 
+  it('served directly: an invalid query is the same 400 as through the validation pipe (GET /recommendations/me)', async () => {
+    const [x] = await products(1);
+    const me = await createUser(a);
+    for (const query of [
+      '?limit=0',
+      '?limit=21',
+      '?limit=abc',
+      '?limit=1.5',
+      '?limit=',
+      '?limit=2&limit=3',
+      '?foo=1',
+      '?limit=5&foo=1',
+    ]) {
+      const direct = await a.http().get(`/api/v1/products/${x.id}/recommendations${query}`).expect(400);
+      const piped = await a.http().get(`/api/v1/recommendations/me${query}`).set(me.auth).expect(400);
+      expect(direct.headers['content-type']).toBe(piped.headers['content-type']);
+      expect([query, direct.body]).toEqual([query, piped.body]);
+    }
+    // Valid spellings of a limit are read as the pipe reads them (Number()).
+    for (const query of ['?limit=05', '?limit=5.0', '?limit=%205']) {
+      await a.http().get(`/api/v1/products/${x.id}/recommendations${query}`).expect(200);
+      await a.http().get(`/api/v1/recommendations/me${query}`).set(me.auth).expect(200);
+    }
+    // A product that exists but was never bought with anything: an empty list, not a 404.
+    expect(await recommended(a, x)).toEqual([]);
+  });
+
+  it('a warm answer is the same bytes and ETag on every hit, per limit; If-None-Match gives 304', async () => {
+    const [x, y, z] = await products(3);
+    const customer = await createUser(a);
+    await buy(customer, [x, y, z]);
+    const path = `/api/v1/products/${x.id}/recommendations`;
+    const first = await b.http().get(path).expect(200);
+    const again = await b.http().get(path).expect(200);
+    expect(again.headers['x-query-count']).toBe('0');
+    expect(again.headers.etag).toBe(first.headers.etag);
+    expect(again.text).toBe(first.text);
+    const one = await b.http().get(`${path}?limit=1`).expect(200);
+    expect(one.body.data).toHaveLength(1);
+    expect(one.headers.etag).not.toBe(first.headers.etag);
+    await b
+      .http()
+      .get(path)
+      .set('if-none-match', first.headers.etag as string)
+      .expect(304);
+  });
+
   it('a product deactivated after its recommendations were cached drops out within 15 s', async () => {
     const [x, y, z] = await products(3);
     const customer = await createUser(a);

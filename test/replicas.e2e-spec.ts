@@ -99,7 +99,7 @@ describe('read replicas (real MariaDB primary + replica)', () => {
       expect(recommended.body.data).toEqual([expect.objectContaining({ score: 3 })]);
       expect(recommended.body.data[0].product.id).toBe(partner.id);
     }
-    // 5 × the pair counts' top-k (the products themselves come from inventory, on the primary).
+    // 5 × the pair counts' top-k joined to the sellable products (one statement).
     const appAfter = await pair.replicaUserStatements();
     expect(appAfter.selects - afterMrr.selects).toBeGreaterThanOrEqual(5);
     expect((await selectsOnReplica()) - selectsBefore).toBeGreaterThanOrEqual(15);

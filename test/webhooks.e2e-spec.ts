@@ -1,5 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { newId } from '../src/common/ids.js';
 import { WebhookPurgeJob } from '../src/modules/webhooks/jobs/webhook-purge.job.js';
+import { WebhookRepository } from '../src/modules/webhooks/repositories/webhook.repository.js';
+import { EndpointDirectory } from '../src/modules/webhooks/services/endpoint-directory.service.js';
 import { verifySignature } from '../src/modules/webhooks/services/signature.js';
 import { createProduct } from './support/inventory.js';
 import { createPlan, subscribe } from './support/subscriptions.js';
@@ -227,6 +230,89 @@ describe('webhooks', () => {
     } finally {
       await b.close();
     }
+  });
+
+  it("endpoint changes made on one instance are honoured by another's cached endpoint list", async () => {
+    // A near-cache TTL of 10 min on b: without the cross-instance invalidation, b would keep writing
+    // with the list it loaded at boot (no endpoint) for that long, and `until` below would time out.
+    const b = await startTestApp('webhooks', { env: { ...ENV, CACHE_LOCAL_TTL_MS: '600000' }, reuseDatabase: true });
+    try {
+      const directory = b.app.get(EndpointDirectory);
+      const bSees = async (id: string) =>
+        (await directory.matching(b.dataSource.manager, 'inventory.adjust')).some((e) => e.id === id);
+      const until = async (condition: () => Promise<boolean>) => {
+        for (let i = 0; i < 100 && !(await condition()); i++) await new Promise((r) => setTimeout(r, 50));
+        expect(await condition()).toBe(true);
+      };
+      const adjustOnB = async () => {
+        const product = await createProduct(t, staff, { initialStock: 0 });
+        await b
+          .http()
+          .post('/api/v1/inventory/adjustments')
+          .set(staff.auth)
+          .send({ productId: product.id, delta: 1, reason: 'restock' })
+          .expect(201);
+        return product.id;
+      };
+      const { receiver, endpoint } = await receiverWithEndpoint(['inventory.adjust']); // on t, after b booted
+      await until(() => bSees(endpoint.id));
+      const first = await adjustOnB();
+      await t
+        .http()
+        .patch(`/api/v1/webhook-endpoints/${endpoint.id}`)
+        .set(admin.auth)
+        .send({ enabled: false })
+        .expect(200);
+      await until(async () => !(await bSees(endpoint.id)));
+      await adjustOnB(); // disabled: no event
+      await t
+        .http()
+        .patch(`/api/v1/webhook-endpoints/${endpoint.id}`)
+        .set(admin.auth)
+        .send({ enabled: true })
+        .expect(200);
+      await until(() => bSees(endpoint.id));
+      const third = await adjustOnB();
+      await receiver.waitFor((r) => r.length >= 2);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(receiver.received.map((hook) => hook.body.data.entityId)).toEqual([first, third]);
+      await t.http().delete(`/api/v1/webhook-endpoints/${endpoint.id}`).set(admin.auth).expect(204);
+      await until(async () => !(await bSees(endpoint.id)));
+    } finally {
+      await b.close();
+    }
+  });
+
+  it('fan-out: one delivery per endpoint that still exists, once, however often it runs', async () => {
+    const { endpoint } = await receiverWithEndpoint(['product.update']);
+    const gone = newId();
+    const eventId = newId();
+    const body = JSON.stringify({
+      id: eventId,
+      type: 'product.update',
+      occurredAt: new Date().toISOString(),
+      data: {},
+    });
+    // An outbox row as a writer leaves it, for a live endpoint and one deleted before the fan-out.
+    await t.dataSource.query(
+      `INSERT INTO webhook_events (id, type, occurred_at, body, endpoint_ids, fanout_pending)
+        VALUES (?, 'product.update', NOW(3), ?, ?, 1)`,
+      [eventId, body, JSON.stringify([endpoint.id, gone])],
+    );
+    const repository = t.app.get(WebhookRepository);
+    // Concurrent fan-outs (and the running job's) take disjoint events: the row is fanned out once.
+    await Promise.all([repository.fanOut(10, new Date()), repository.fanOut(10, new Date())]);
+    await repository.fanOut(10, new Date());
+    const rows = await t.dataSource.query(
+      'SELECT endpoint_id AS endpointId FROM webhook_deliveries WHERE event_id = ?',
+      [eventId],
+    );
+    expect(rows).toEqual([{ endpointId: endpoint.id }]);
+    const [event] = await t.dataSource.query(
+      'SELECT fanout_pending AS pending, endpoint_ids AS endpointIds FROM webhook_events WHERE id = ?',
+      [eventId],
+    );
+    expect(event).toEqual({ pending: 0, endpointIds: null });
   });
 
   it('a receiver that never answers slows neither the API nor the other endpoints', async () => {

@@ -4,8 +4,11 @@
 // that the opening balance of 2025 covers half of them and the buckets the other half, then
 // asks GET /api/v1/billing/metrics/mrr?from=2025-01-01&to=2025-12-31&interval=day through the whole
 // HTTP stack (fastify inject: auth, validation, cache lookup, SQL, serialisation) RUNS times, each with
-// a query of its own, so every request misses the cache. Reported: the first request and the median
-// (after one request of an empty month, which carries the process's own start-up).
+// a query of its own, so every request misses the cache. Judged: the FIRST of them (the requirement's
+// "cold": nothing of that year has been computed or cached yet); the median and the worst of the RUNS
+// are reported beside it, not judged (a later miss reads pages the first one brought into memory).
+// Before them, one request of an empty month carries the process's own start-up (JIT, pool and
+// Redis connections) and reads none of the year's rows: reported, not judged.
 // Checks: 365 buckets, each balanced and chained, the last ending = the ledger's signed sum (SQL).
 //   node bench/measurements/mrr-metrics.mjs   (after `npm run build`; bench/run.mjs runs it)
 import { DataSource } from 'typeorm';
@@ -94,9 +97,10 @@ await runMeasurement('mrr-metrics', async (target) => {
       medianMs: Math.round(median),
       worstMs: Math.round(worst),
       processFirstRequestMs: Math.round(warmupMs),
-      figures: `365 daily buckets over ${MOVEMENTS} movements: first ${first.toFixed(0)} ms, median ${median.toFixed(0)} ms (cold, ${RUNS} runs)`,
-      // Judged on the median: on a shared 2-core machine single runs swing with the neighbours' load.
-      target: { description: `< ${TARGET_MS} ms cold (median of ${RUNS} cache misses)`, pass: median < TARGET_MS },
+      figures: `365 daily buckets over ${MOVEMENTS} movements: first cold answer ${first.toFixed(0)} ms (median of ${RUNS} cache misses ${median.toFixed(0)} ms)`,
+      // Judged on the first cold answer, as the issue states it: a median of 7 passes even when the first
+      // answer, the one a user waits for, misses. The median is information only.
+      target: { description: `first cold answer < ${TARGET_MS} ms`, pass: first < TARGET_MS },
       detail: `GET /billing/metrics/mrr through fastify inject, each run a cache miss; runs: ${timings.map((ms) => ms.toFixed(0)).join(', ')} ms (the process's very first request, an empty month: ${warmupMs.toFixed(0)} ms)`,
       checks: [
         { what: `365 buckets (${data.length})`, ok: data.length === 365 },

@@ -5,6 +5,7 @@ export { StockAllocationService } from './services/stock-allocation.service.js';
 export { InventoryErrors } from './inventory.errors.js';
 export { ProductResponse } from './dto/product.dto.js';
 export { ProductService } from './services/product.service.js';
+export { SellableProducts, type SellableProductRow } from './repositories/sellable-products.js';
 export {
   type CheckoutReservation,
   type PricedProduct,

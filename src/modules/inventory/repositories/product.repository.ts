@@ -5,7 +5,7 @@ import { leanQuery } from '../../../infrastructure/database/lean-query.js';
 import { Product } from '../entities/product.entity.js';
 import { affectedRows, likePrefix } from '../../../infrastructure/database/sql.js';
 
-const PRODUCT_COLUMNS = `p.id, p.sku, p.name, p.description, p.price_cents, p.currency, p.active, p.version,
+export const PRODUCT_COLUMNS = `p.id, p.sku, p.name, p.description, p.price_cents, p.currency, p.active, p.version,
   p.created_at, p.updated_at, s.on_hand, s.reserved`;
 
 /**

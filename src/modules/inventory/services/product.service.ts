@@ -55,11 +55,6 @@ export class ProductService {
     return product;
   }
 
-  /** Those of `ids` that exist, straight from MySQL (callers cache the answer they build from them). */
-  async findMany(ids: readonly string[]): Promise<ProductResponse[]> {
-    return (await this.products.rowsByIds(ids)).map(mapProduct);
-  }
-
   async list(query: ProductQuery): Promise<Page<ProductResponse>> {
     const limit = pageSize(query);
     const [afterId] = (decodeCursor(query.cursor, 1) ?? []) as string[];

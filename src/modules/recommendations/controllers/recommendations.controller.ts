@@ -4,10 +4,11 @@ import type { FastifyRequest } from 'fastify';
 import { Authenticated } from '../../../common/auth/authenticated.decorator.js';
 import { CurrentActor } from '../../../common/auth/current-actor.decorator.js';
 import { Public } from '../../../common/auth/public.decorator.js';
-import { uuidParam } from '../../../common/errors/validation.js';
+import { uuidArgument } from '../../../common/errors/validation.js';
 import { CachedGet } from '../../../infrastructure/cache/cached-get.js';
+import { ServeDirect } from '../../../infrastructure/http/direct-route.js';
 import type { AuthenticatedActor } from '../../../infrastructure/http/request-context.js';
-import { RecommendationListResponse, RecommendationQuery } from '../dto/recommendation.dto.js';
+import { RecommendationListResponse, RecommendationQuery, recommendationQueryOf } from '../dto/recommendation.dto.js';
 import { RecommendationCacheKeys, RecommendationCacheTtl } from '../recommendations.cache-keys.js';
 import { RecommendationService } from '../services/recommendation.service.js';
 
@@ -22,15 +23,21 @@ export class RecommendationsController {
   /** Cached in the service (near cache + Redis): one list per product serves every `limit`. */
   @Get('products/:id/recommendations')
   @Public()
+  // Served directly (a hot public read): the id is checked by uuidArgument, the query by recommendationQueryOf,
+  // with the 400s uuidParam and the global pipe give.
+  @ServeDirect((req) => [
+    uuidArgument((req.params as { id: string }).id),
+    recommendationQueryOf(req.query as Record<string, unknown>),
+  ])
   @ApiOkResponse({
     type: RecommendationListResponse,
     description: 'Active, in-stock products most often bought together with this one (ties: newer product first)',
   })
   @ApiResponse({ status: 404, description: 'Unknown product' })
   forProduct(
-    @Param('id', uuidParam) id: string,
+    @Param('id') id: string,
     @Query() query: RecommendationQuery,
-  ): Promise<RecommendationListResponse> {
+  ): RecommendationListResponse | Promise<RecommendationListResponse> {
     return this.recommendations.forProduct(id, query.limit);
   }
 

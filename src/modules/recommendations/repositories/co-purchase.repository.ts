@@ -1,11 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { leanQuery } from '../../../infrastructure/database/lean-query.js';
+import { SellableProducts, type SellableProductRow } from '../../inventory/index.js';
+import type { RecommendationResponse } from '../dto/recommendation.dto.js';
 import { coPurchasePairs, distinctSorted } from '../services/co-purchase-pairs.js';
 
-export interface ScoredProduct {
-  productId: string;
-  score: number;
-}
+type RecommendedRow = SellableProductRow & { score: number | string };
+
+const toRecommendation = (row: RecommendedRow): RecommendationResponse => ({
+  product: SellableProducts.map(row),
+  score: Number(row.score),
+});
+
+/**
+ * A product's top sellable partners in one statement: the backward range of idx_co_purchases_top (highest
+ * count first; ties: the higher product id, i.e. the newer product, UUID v7), each candidate's product and
+ * stock by primary key, stopping at the LIMIT-th sellable one: no sort, no second round trip. Exported for
+ * the EXPLAIN test (it is sent through leanQuery, which TypeORM subscribers do not see).
+ */
+export const TOP_PARTNERS_SQL = `SELECT c.orders AS score, ${SellableProducts.columns}
+  FROM co_purchases c ${SellableProducts.join('c.other_id')}
+  WHERE c.product_id = ? AND c.orders > 0
+  ORDER BY c.orders DESC, c.other_id DESC LIMIT ?`;
 
 /** Every query on co_purchases and user_purchases. */
 @Injectable()
@@ -38,38 +54,35 @@ export class CoPurchaseRepository {
   }
 
   /**
-   * The product's partners, highest count first; ties: the higher product id first (UUID v7: the newer
-   * product), so the whole order is one backward range scan of idx_co_purchases_top. `after` continues
-   * a previous call (keyset). `source`: the primary by default, or the replica ReadReplicas chose.
+   * The product's `limit` best sellable partners (TOP_PARTNERS_SQL). `source`: the primary by default, or
+   * the replica ReadReplicas chose. The cold read of GET /products/:id/recommendations: fixed SQL, no
+   * entity hydration (leanQuery).
    */
-  async partners(
+  async topSellablePartners(
     productId: string,
     limit: number,
-    after?: ScoredProduct,
     source: DataSource = this.dataSource,
-  ): Promise<ScoredProduct[]> {
-    const rows = (await source.query(
-      `SELECT other_id, orders FROM co_purchases
-       WHERE product_id = ? AND orders > 0 ${after ? 'AND (orders < ? OR (orders = ? AND other_id < ?))' : ''}
-       ORDER BY orders DESC, other_id DESC LIMIT ?`,
-      after ? [productId, after.score, after.score, after.productId, limit] : [productId, limit],
-    )) as { other_id: string; orders: number }[];
-    return rows.map((row) => ({ productId: row.other_id, score: Number(row.orders) }));
+  ): Promise<RecommendationResponse[]> {
+    return (await leanQuery<RecommendedRow>(source, TOP_PARTNERS_SQL, [productId, limit])).map(toRecommendation);
   }
 
   /**
-   * Products bought together with what the user bought (score: the sum of their co-purchase counts
-   * with each of the user's products), minus what the user bought; same tie-break as `partners`.
+   * Sellable products bought together with what the user bought (score: the sum of their co-purchase
+   * counts with each of the user's products), minus what the user bought; same tie-break as
+   * TOP_PARTNERS_SQL. The sums are grouped first, then only sellable products are joined.
    */
-  async forUser(userId: string, limit: number): Promise<ScoredProduct[]> {
+  async forUser(userId: string, limit: number): Promise<RecommendationResponse[]> {
     const rows = (await this.dataSource.query(
-      `SELECT c.other_id, SUM(c.orders) AS score
-       FROM user_purchases u JOIN co_purchases c ON c.product_id = u.product_id
-       WHERE u.user_id = ? AND u.orders > 0 AND c.orders > 0
-         AND NOT EXISTS (SELECT 1 FROM user_purchases b WHERE b.user_id = ? AND b.product_id = c.other_id AND b.orders > 0)
-       GROUP BY c.other_id ORDER BY score DESC, c.other_id DESC LIMIT ?`,
+      `SELECT t.score, ${SellableProducts.columns}
+       FROM (SELECT c.other_id, SUM(c.orders) AS score
+             FROM user_purchases u JOIN co_purchases c ON c.product_id = u.product_id
+             WHERE u.user_id = ? AND u.orders > 0 AND c.orders > 0
+               AND NOT EXISTS (SELECT 1 FROM user_purchases b WHERE b.user_id = ? AND b.product_id = c.other_id AND b.orders > 0)
+             GROUP BY c.other_id) t
+       ${SellableProducts.join('t.other_id')}
+       ORDER BY t.score DESC, t.other_id DESC LIMIT ?`,
       [userId, userId, limit],
-    )) as { other_id: string; score: number | string }[];
-    return rows.map((row) => ({ productId: row.other_id, score: Number(row.score) }));
+    )) as RecommendedRow[];
+    return rows.map(toRecommendation);
   }
 }

@@ -5,35 +5,41 @@ import type { NearCache } from '../../../infrastructure/cache/near-cache.js';
 import { ReadReplicas } from '../../../infrastructure/database/read-replicas.service.js';
 import type { RecommendationResponse } from '../dto/recommendation.dto.js';
 import { RecommendationCacheKeys, RecommendationCacheTtl } from '../recommendations.cache-keys.js';
+import { RecommendationLists } from './recommendation-lists.js';
 
 /**
  * A product's recommendations (the longest list, MAX_RECOMMENDATIONS; shorter limits are its prefix) in
- * the in-process near cache, then Redis, then MySQL. Writers call `invalidate()` after commit: the Redis
+ * the in-process near cache (as RecommendationLists: one answer object per limit), then Redis, then MySQL. Writers call `invalidate()` after commit: the Redis
  * entries go by tag and every instance's near cache drops the products through the invalidation bus.
  */
 @Injectable()
 export class RecommendationCacheService {
-  private readonly near: NearCache<RecommendationResponse[]>;
+  private readonly near: NearCache<RecommendationLists>;
 
   constructor(
     private readonly cache: AppCacheService,
     private readonly bus: InvalidationBus,
     private readonly replicas: ReadReplicas,
   ) {
-    this.near = bus.create<RecommendationResponse[]>(RecommendationCacheKeys.nearProducts);
+    this.near = bus.create<RecommendationLists>(RecommendationCacheKeys.nearProducts);
   }
 
-  async product(productId: string, load: () => Promise<RecommendationResponse[]>): Promise<RecommendationResponse[]> {
-    const near = this.near.get(productId);
-    if (near !== undefined) return near;
+  /** The warm read, synchronous (no promise): the product's lists from the near cache, or undefined. */
+  nearProduct(productId: string): RecommendationLists | undefined {
+    return this.near.get(productId);
+  }
+
+  /** After a near-cache miss: from Redis, else `load`; kept in the near cache for the next reads. */
+  async product(productId: string, load: () => Promise<RecommendationResponse[]>): Promise<RecommendationLists> {
     const ticket = this.near.ticket();
     const value = await this.cache.getOrLoad(RecommendationCacheKeys.forProduct(productId), load, {
       // Loaded from a replica when there is one: a stale copy lives no longer than the replica could lag.
       ttlMs: this.replicas.cacheTtl(RecommendationCacheTtl.ms),
       tags: [RecommendationCacheKeys.productTag(productId)],
     });
-    this.near.set(productId, value, ticket);
-    return value;
+    const lists = new RecommendationLists(value);
+    this.near.set(productId, lists, ticket);
+    return lists;
   }
 
   /**

@@ -5,19 +5,15 @@ import {
   DEFAULT_RECOMMENDATIONS,
   MAX_RECOMMENDATIONS,
   type RecommendationListResponse,
+  type RecommendationResponse,
 } from '../dto/recommendation.dto.js';
-import { CoPurchaseRepository, type ScoredProduct } from '../repositories/co-purchase.repository.js';
+import { CoPurchaseRepository } from '../repositories/co-purchase.repository.js';
 import { RecommendationCacheService } from './recommendation-cache.service.js';
 
-/** Candidates read per round: most are sellable, so one round usually fills the answer. */
-const PAGE = 2 * MAX_RECOMMENDATIONS;
-/** Bounds the work when most top partners are inactive or sold out. */
-const MAX_ROUNDS = 5;
-
 /**
- * Reads. Candidates come from the pair counts (an index range), then only active, in-stock products
- * are kept (their current state from inventory). Product lists are cached here (near cache + Redis),
- * the caller's list by the controller (CachedGet, per user).
+ * Reads. The pair counts joined to the sellable (active, in-stock) products they name, in one statement
+ * (CoPurchaseRepository). Product lists are cached here (near cache + Redis), the caller's list by the
+ * controller (CachedGet, per user).
  */
 @Injectable()
 export class RecommendationService {
@@ -28,43 +24,33 @@ export class RecommendationService {
     private readonly replicas: ReadReplicas,
   ) {}
 
-  /** Warm: from the near cache, no I/O at all. The cached list is the longest; `limit` takes its prefix. */
-  async forProduct(productId: string, limit = DEFAULT_RECOMMENDATIONS): Promise<RecommendationListResponse> {
-    const all = await this.cache.product(productId, () => this.loadForProduct(productId));
-    return { data: all.length > limit ? all.slice(0, limit) : all };
+  /**
+   * Warm: from the near cache, synchronously, no I/O at all, and the same answer object on every hit (the
+   * route is served directly, which serialises an object once). The cached list is the longest; `limit`
+   * takes its prefix.
+   */
+  forProduct(
+    productId: string,
+    limit = DEFAULT_RECOMMENDATIONS,
+  ): RecommendationListResponse | Promise<RecommendationListResponse> {
+    const warm = this.cache.nearProduct(productId);
+    if (warm) return warm.answer(limit);
+    return this.cache.product(productId, () => this.loadForProduct(productId)).then((lists) => lists.answer(limit));
   }
 
   /**
    * The product's top MAX_RECOMMENDATIONS sellable partners, straight from MySQL (no recommendation cache):
-   * the pair counts from a read replica when there is one (they may lag, docs/scaling.md), the products'
-   * current state from inventory (the primary).
+   * one statement, on a read replica when there is one (counts and product state may then lag together,
+   * docs/scaling.md; the cache TTL is bounded by that lag). Only an empty answer needs to know whether the
+   * product exists (404): a product with pair counts was bought, and products are never deleted.
    */
-  async loadForProduct(productId: string): Promise<RecommendationListResponse['data']> {
-    await this.products.get(productId); // 404 for an unknown product
-    const data: RecommendationListResponse['data'] = [];
-    let after: ScoredProduct | undefined;
-    for (let round = 0; round < MAX_ROUNDS && data.length < MAX_RECOMMENDATIONS; round++) {
-      const candidates = await this.replicas.read((db) => this.pairs.partners(productId, PAGE, after, db));
-      data.push(...(await this.sellable(candidates)).slice(0, MAX_RECOMMENDATIONS - data.length));
-      if (candidates.length < PAGE) break;
-      after = candidates[candidates.length - 1];
-    }
+  async loadForProduct(productId: string): Promise<RecommendationResponse[]> {
+    const data = await this.replicas.read((db) => this.pairs.topSellablePartners(productId, MAX_RECOMMENDATIONS, db));
+    if (data.length === 0) await this.products.get(productId); // 404 for an unknown product
     return data;
   }
 
   async forUser(userId: string, limit = DEFAULT_RECOMMENDATIONS): Promise<RecommendationListResponse> {
-    const candidates = await this.pairs.forUser(userId, limit + PAGE);
-    return { data: (await this.sellable(candidates)).slice(0, limit) };
-  }
-
-  /** The candidates that are active and in stock, in the candidates' order. */
-  private async sellable(candidates: ScoredProduct[]): Promise<RecommendationListResponse['data']> {
-    const found = new Map(
-      (await this.products.findMany(candidates.map((c) => c.productId))).map((product) => [product.id, product]),
-    );
-    return candidates.flatMap((candidate) => {
-      const product = found.get(candidate.productId);
-      return product && product.active && product.stock.available > 0 ? [{ product, score: candidate.score }] : [];
-    });
+    return { data: await this.pairs.forUser(userId, limit) };
   }
 }

@@ -16,6 +16,7 @@ import { type SubscriptionChanges, SubscriptionRepository } from '../repositorie
 import { SubscriptionErrors } from '../subscriptions.errors.js';
 import { monthlyCents, MrrMovements } from './mrr-movements.service.js';
 import { StockAdapter } from './stock.adapter.js';
+import { businessTime } from './business-time.js';
 
 /** `attempt`: the n-th automatic try of an invoice (subscribe, renewal, dunning); `pay`: the customer's pay-now. */
 export type ChargeOrigin = 'attempt' | 'pay';
@@ -45,6 +46,8 @@ interface Settlement {
   plan: Plan;
   paid: boolean;
   now: Date;
+  /** When the MRR moved: the renewal run's `asOf` during a run, else `now` (see businessTime). */
+  movedAt: Date;
 }
 
 /**
@@ -133,7 +136,16 @@ export class BillingChargeService implements OnModuleInit {
     const s = await this.subscriptions.findForUpdate(manager, invoice.subscriptionId);
     const plan = await this.plans.findById(invoice.planId, manager);
     if (!s || !plan) throw new Error(`payment intent ${intent.id}: subscription or plan is missing`);
-    const ctx: Settlement = { manager, intent, invoice, s, plan, paid: intent.status === 'succeeded', now: new Date() };
+    const ctx: Settlement = {
+      manager,
+      intent,
+      invoice,
+      s,
+      plan,
+      paid: intent.status === 'succeeded',
+      now: new Date(),
+      movedAt: businessTime.now(),
+    };
     await this.recordAttempt(ctx);
     if (ships(invoice)) await this.stock.settleHold(manager, plan.items, holdReference(s, invoice), ctx.paid);
     if (ctx.paid) await this.invoices.setStatus(manager, invoice.id, 'open', 'paid', ctx.now);
@@ -143,7 +155,7 @@ export class BillingChargeService implements OnModuleInit {
     return this.applyRenewal(ctx);
   }
 
-  private async applySubscribe({ manager, invoice, s, plan, paid, now, intent }: Settlement): Promise<void> {
+  private async applySubscribe({ manager, invoice, s, plan, paid, now, movedAt, intent }: Settlement): Promise<void> {
     if (!paid) {
       await this.invoices.setStatus(manager, invoice.id, 'open', 'void', now);
       await this.transition(manager, s, { liveKey: null, chargeIntentId: null }, now);
@@ -164,10 +176,10 @@ export class BillingChargeService implements OnModuleInit {
       entityId: s.id,
       changes: { planId: plan.id, status, invoiceId: invoice.id, amountCents: invoice.amountCents },
     });
-    await this.mrr.record(manager, mrrChange(s, now), 'new', monthlyCents(plan.priceCents, plan.interval));
+    await this.mrr.record(manager, mrrChange(s, movedAt), 'new', monthlyCents(plan.priceCents, plan.interval));
   }
 
-  private async applyResume({ manager, invoice, s, plan, paid, now, intent }: Settlement): Promise<void> {
+  private async applyResume({ manager, invoice, s, plan, paid, now, movedAt, intent }: Settlement): Promise<void> {
     if (!paid) {
       // The credit the void invoice had taken goes back.
       const applied = -invoice.lines.filter((l) => l.kind === 'credit_applied').reduce((t, l) => t + l.amountCents, 0);
@@ -182,7 +194,12 @@ export class BillingChargeService implements OnModuleInit {
         resumesAt: null,
       };
       await this.transition(manager, s, { ...changes, status: transition(s.status, 'resume') }, now);
-      await this.mrr.record(manager, mrrChange(s, now), 'reactivation', monthlyCents(plan.priceCents, plan.interval));
+      await this.mrr.record(
+        manager,
+        mrrChange(s, movedAt),
+        'reactivation',
+        monthlyCents(plan.priceCents, plan.interval),
+      );
     }
     await this.audit.record(manager, {
       action: 'subscription.resume',
@@ -195,7 +212,7 @@ export class BillingChargeService implements OnModuleInit {
     });
   }
 
-  private async applyPlanChange({ manager, invoice, s, plan, paid, now, intent }: Settlement): Promise<void> {
+  private async applyPlanChange({ manager, invoice, s, plan, paid, now, movedAt, intent }: Settlement): Promise<void> {
     if (!paid) {
       // Nothing changed: the subscription keeps its version.
       await this.invoices.setStatus(manager, invoice.id, 'open', 'void', now);
@@ -238,13 +255,13 @@ export class BillingChargeService implements OnModuleInit {
     });
     if (s.status === 'active' || s.status === 'past_due') {
       const before = oldPlan ? monthlyCents(s.priceCents, oldPlan.interval) : 0;
-      await this.mrr.recordDelta(manager, mrrChange(s, now), before, monthlyCents(plan.priceCents, plan.interval));
+      await this.mrr.recordDelta(manager, mrrChange(s, movedAt), before, monthlyCents(plan.priceCents, plan.interval));
     }
   }
 
   /** Trial conversion, renewal, dunning retry, pay-now: the invoice of the period that follows the current one. */
   private async applyRenewal(ctx: Settlement): Promise<void> {
-    const { manager, invoice, s, plan, paid, now } = ctx;
+    const { manager, invoice, s, plan, paid, now, movedAt } = ctx;
     const byCustomer = ctx.intent.idempotencyKey.includes(':pay:');
     if (!paid) return byCustomer ? this.payDeclined(ctx) : this.renewalDeclined(ctx);
     const from = s.status;
@@ -262,7 +279,7 @@ export class BillingChargeService implements OnModuleInit {
         periodEnd: invoice.periodEnd.toISOString(),
       },
     });
-    const change = mrrChange(s, now);
+    const change = mrrChange(s, movedAt);
     const monthly = monthlyCents(plan.priceCents, plan.interval);
     if (from === 'trialing') await this.mrr.record(manager, change, 'new', monthly);
     else await this.mrr.recordDelta(manager, change, monthlyCents(s.priceCents, plan.interval), monthly);
@@ -280,7 +297,7 @@ export class BillingChargeService implements OnModuleInit {
   }
 
   /** Dunning: past_due with a retry on the schedule, none after a hard decline, canceled after the last. */
-  private async renewalDeclined({ manager, invoice, s, plan, now, intent }: Settlement): Promise<void> {
+  private async renewalDeclined({ manager, invoice, s, plan, now, movedAt, intent }: Settlement): Promise<void> {
     const retryHours = this.config.billing.dunningRetryHours;
     const failedAttempts = s.failedAttempts + 1;
     const hard = HARD_DECLINES.has(intent.declineCode ?? '');
@@ -291,7 +308,7 @@ export class BillingChargeService implements OnModuleInit {
       await this.invoices.setStatus(manager, invoice.id, 'open', 'void', now);
       const status = transition(from, 'dunning_exhausted');
       changes = { status, canceledAt: now, liveKey: null, nextRetryAt: null, pendingInvoiceId: null };
-      await this.mrr.record(manager, mrrChange(s, now), 'churn', monthlyCents(s.priceCents, plan.interval));
+      await this.mrr.record(manager, mrrChange(s, movedAt), 'churn', monthlyCents(s.priceCents, plan.interval));
     } else {
       changes = {
         status: transition(from, from === 'past_due' ? 'retry_failed' : 'renewal_failed'),
@@ -301,7 +318,7 @@ export class BillingChargeService implements OnModuleInit {
       };
       // A trial whose first charge failed enters MRR as past_due.
       if (from === 'trialing') {
-        await this.mrr.record(manager, mrrChange(s, now), 'new', monthlyCents(plan.priceCents, plan.interval));
+        await this.mrr.record(manager, mrrChange(s, movedAt), 'new', monthlyCents(plan.priceCents, plan.interval));
       }
     }
     await this.transition(manager, s, { ...changes, failedAttempts, chargeIntentId: null }, now);

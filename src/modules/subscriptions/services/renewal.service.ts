@@ -17,6 +17,7 @@ import { SubscriptionRepository } from '../repositories/subscription.repository.
 import { SubscriptionErrors } from '../subscriptions.errors.js';
 import { BillingCacheService } from './billing-cache.service.js';
 import { BillingChargeService, type OpenCharge } from './billing-charge.service.js';
+import { businessTime } from './business-time.js';
 import { monthlyCents, MrrMovements } from './mrr-movements.service.js';
 import { StockAdapter } from './stock.adapter.js';
 import { SubscriptionLifecycleService } from './subscription-lifecycle.service.js';
@@ -79,7 +80,12 @@ export class RenewalService {
     }
   }
 
-  async run(asOf: Date = new Date()): Promise<RenewalRunResult> {
+  /** MRR movements of the run, its settlements included, are dated `asOf` (see businessTime). */
+  run(asOf: Date = new Date()): Promise<RenewalRunResult> {
+    return businessTime.run(asOf, () => this.runAsOf(asOf));
+  }
+
+  private async runAsOf(asOf: Date): Promise<RenewalRunResult> {
     const totals: RenewalRunResult = { processed: 0, renewed: 0, failed: 0, ended: 0 };
     const steps = new Map<string, number>();
     const runStartedAt = new Date();
@@ -164,7 +170,12 @@ export class RenewalService {
     const changes = { status, canceledAt: now, liveKey: null, nextRetryAt: null, pendingInvoiceId: null };
     if (!(await this.subscriptions.transition(manager, row, changes, now))) throw SubscriptionErrors.concurrentUpdate();
     if (row.status === 'active' || row.status === 'past_due') {
-      const change = { subscriptionId: row.id, userId: row.userId, currency: row.currency, occurredAt: now };
+      const change = {
+        subscriptionId: row.id,
+        userId: row.userId,
+        currency: row.currency,
+        occurredAt: businessTime.now(),
+      };
       await this.mrr.record(manager, change, 'churn', monthlyCents(row.priceCents, plan.interval));
     }
     return {

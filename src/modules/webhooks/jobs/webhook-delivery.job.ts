@@ -16,6 +16,9 @@ import { SecretBox } from '../services/secret-box.js';
 import { signatureHeader } from '../services/signature.js';
 import { type SendResult, WebhookSender } from '../services/webhook-sender.js';
 
+/** Events turned into deliveries per fan-out transaction (WebhookRepository.fanOut). */
+const FANOUT_BATCH = 500;
+
 /** A claim outlives the longest send by this much, so a live claimant always records before it lapses. */
 const LEASE_MARGIN_MS = 60_000;
 
@@ -33,7 +36,8 @@ export function nextStep(
 }
 
 /**
- * Sends due deliveries, off the request path, on every instance with jobs enabled. Rows are claimed
+ * Sends due deliveries, off the request path, on every instance with jobs enabled (and first creates
+ * them from the outbox's new events: WebhookRepository.fanOut). Rows are claimed
  * in batches (SKIP LOCKED + lease: see WebhookRepository.claimDue), at most WEBHOOK_CONCURRENCY sends
  * in flight per instance (half of them at most for one endpoint), so a slow or dead receiver
  * costs a bounded number of sockets, never a request's time or a pooled connection (none is held
@@ -89,7 +93,10 @@ export class WebhookDeliveryJob implements OnApplicationBootstrap, BeforeApplica
     this.stopping = true;
   }
 
-  /** Fills the free send slots with due deliveries, claiming again while claims come back full. */
+  /**
+   * Fans new outbox events out into deliveries, then fills the free send slots with due deliveries,
+   * claiming again while claims come back full.
+   */
   async tick(): Promise<void> {
     if (this.pumping) {
       this.again = true;
@@ -99,6 +106,7 @@ export class WebhookDeliveryJob implements OnApplicationBootstrap, BeforeApplica
     try {
       do {
         this.again = false;
+        while (!this.stopping && (await this.repository.fanOut(FANOUT_BATCH, new Date())) === FANOUT_BATCH);
         while (!this.stopping) {
           const free = this.config.webhooks.concurrency - this.inFlight.size;
           if (free <= 0) break;
@@ -206,7 +214,7 @@ export class WebhookDeliveryJob implements OnApplicationBootstrap, BeforeApplica
     let body: string;
     try {
       secret = this.box.open(delivery.secretCiphertext).toString('utf8');
-      body = this.box.open(delivery.bodyCiphertext).toString('utf8');
+      body = (delivery.body ?? this.box.open(delivery.bodyCiphertext as Buffer)).toString('utf8');
     } catch {
       return Promise.resolve({ ok: false, statusCode: null, error: 'cannot decrypt: was WEBHOOK_SECRET_KEY changed?' });
     }

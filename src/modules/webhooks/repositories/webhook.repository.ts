@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { newId } from '../../../common/ids.js';
 import { leanQuery, leanStatement } from '../../../infrastructure/database/lean-query.js';
 import { affectedRows } from '../../../infrastructure/database/sql.js';
 import { WebhookDelivery } from '../entities/webhook-delivery.entity.js';
@@ -20,12 +21,19 @@ export interface ClaimedDelivery {
   eventType: string;
   url: string;
   secretCiphertext: Buffer;
-  bodyCiphertext: Buffer;
+  /** Exactly one of the two is set (see WebhookEvent). */
+  body: Buffer | null;
+  bodyCiphertext: Buffer | null;
 }
 
-export interface NewDelivery {
+/** An outbox row: the body in the clear or encrypted (exactly one of the two), and who wants it. */
+export interface NewEvent {
   id: string;
-  endpointId: string;
+  type: string;
+  occurredAt: Date;
+  body: Buffer | null;
+  bodyCiphertext: Buffer | null;
+  endpointIds: string[];
 }
 
 /** Every query on the webhooks tables. Methods take the transaction's manager when they are part of one. */
@@ -85,26 +93,72 @@ export class WebhookRepository {
     return query.getMany();
   }
 
-  /** One outbox row and its deliveries, in the caller's transaction (two fixed statements). */
-  async insertEvent(
-    manager: EntityManager,
-    event: { id: string; type: string; occurredAt: Date; bodyCiphertext: Buffer },
-    deliveries: NewDelivery[],
-    now: Date,
-  ): Promise<void> {
+  /**
+   * The outbox row, in the caller's transaction: one fixed statement whatever the number of endpoints
+   * (their deliveries are created by `fanOut`, off the request path).
+   */
+  async insertEvent(manager: EntityManager, event: NewEvent): Promise<void> {
     await leanStatement(
       manager,
-      'INSERT INTO webhook_events (id, type, occurred_at, body_ciphertext) VALUES (?, ?, ?, ?)',
-      [event.id, event.type, event.occurredAt, event.bodyCiphertext],
+      `INSERT INTO webhook_events (id, type, occurred_at, body, body_ciphertext, endpoint_ids, fanout_pending)
+        VALUES (?, ?, ?, ?, ?, ?, 1)`,
+      [event.id, event.type, event.occurredAt, event.body, event.bodyCiphertext, JSON.stringify(event.endpointIds)],
     );
-    const values = deliveries.map(() => `(?, ?, ?, ?, 'pending', 0, ?, ?, ?)`).join(', ');
-    await leanStatement(
-      manager,
-      `INSERT INTO webhook_deliveries
-        (id, endpoint_id, event_id, event_type, status, attempts, next_attempt_at, created_at, updated_at)
-        VALUES ${values}`,
-      deliveries.flatMap((delivery) => [delivery.id, delivery.endpointId, event.id, event.type, now, now, now]),
-    );
+  }
+
+  /**
+   * Turns up to `limit` committed, not yet fanned-out events into one pending delivery per endpoint
+   * that wanted them and still exists, in one transaction: the events are taken `FOR UPDATE SKIP
+   * LOCKED` (concurrent instances take disjoint ones) and marked fanned out in the same commit, so
+   * each event is fanned out exactly once (the unique (event, endpoint) key backs that up). The
+   * endpoints are read with a shared lock, so a concurrent delete either waits for this commit (and
+   * then deletes the new deliveries with the endpoint) or has committed (and gets none).
+   * Returns the number of events taken.
+   */
+  async fanOut(limit: number, now: Date): Promise<number> {
+    return this.dataSource.transaction('READ COMMITTED', async (manager) => {
+      const events = await leanQuery<{ id: string; type: string; endpoint_ids: string }>(
+        manager,
+        `SELECT id, type, endpoint_ids FROM webhook_events
+          WHERE fanout_pending = 1 ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED`,
+        [limit],
+      );
+      if (events.length === 0) return 0;
+      const wanted = events.map((event) => ({ ...event, endpointIds: JSON.parse(event.endpoint_ids) as string[] }));
+      const ids = [...new Set(wanted.flatMap((event) => event.endpointIds))];
+      const existing = new Set(
+        ids.length === 0
+          ? []
+          : (
+              await leanQuery<{ id: string }>(
+                manager,
+                'SELECT id FROM webhook_endpoints WHERE id IN (?) LOCK IN SHARE MODE',
+                [ids],
+              )
+            ).map((row) => row.id),
+      );
+      const rows = wanted.flatMap((event) =>
+        event.endpointIds
+          .filter((endpointId) => existing.has(endpointId))
+          .map((endpointId) => [newId(), endpointId, event.id, event.type, now, now, now]),
+      );
+      if (rows.length > 0) {
+        await leanStatement(
+          manager,
+          `INSERT INTO webhook_deliveries
+            (id, endpoint_id, event_id, event_type, status, attempts, next_attempt_at, created_at, updated_at)
+            VALUES ${rows.map(() => `(?, ?, ?, ?, 'pending', 0, ?, ?, ?)`).join(', ')}
+            ON DUPLICATE KEY UPDATE event_id = event_id`,
+          rows.flat(),
+        );
+      }
+      await leanStatement(
+        manager,
+        'UPDATE webhook_events SET fanout_pending = 0, endpoint_ids = NULL WHERE id IN (?)',
+        [events.map((event) => event.id)],
+      );
+      return events.length;
+    });
   }
 
   /**
@@ -146,10 +200,11 @@ export class WebhookRepository {
       event_type: string;
       url: string;
       secret_ciphertext: Buffer;
-      body_ciphertext: Buffer;
+      body: Buffer | null;
+      body_ciphertext: Buffer | null;
     }>(
       this.dataSource,
-      `SELECT d.id, d.endpoint_id, d.attempts, d.event_id, d.event_type, ep.url, ep.secret_ciphertext, ev.body_ciphertext
+      `SELECT d.id, d.endpoint_id, d.attempts, d.event_id, d.event_type, ep.url, ep.secret_ciphertext, ev.body, ev.body_ciphertext
         FROM webhook_deliveries d
         JOIN webhook_endpoints ep ON ep.id = d.endpoint_id
         JOIN webhook_events ev ON ev.id = d.event_id
@@ -164,6 +219,7 @@ export class WebhookRepository {
       eventType: row.event_type,
       url: row.url,
       secretCiphertext: row.secret_ciphertext,
+      body: row.body,
       bodyCiphertext: row.body_ciphertext,
     }));
   }
@@ -245,11 +301,11 @@ export class WebhookRepository {
     return affectedRows(result);
   }
 
-  /** Deletes up to `limit` events older than `beforeId` that no delivery refers to any more. */
+  /** Deletes up to `limit` fanned-out events older than `beforeId` that no delivery refers to any more. */
   async purgeOrphanEvents(beforeId: string, limit: number): Promise<number> {
     const result = await this.dataSource.query(
       `DELETE FROM webhook_events
-        WHERE id < ? AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id)
+        WHERE id < ? AND fanout_pending = 0 AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = webhook_events.id)
         LIMIT ?`,
       [beforeId, limit],
     );

@@ -14,13 +14,20 @@ export interface OutboxEvent {
   /** Defaults to a new id (audit events reuse the audit event's id). */
   id?: string;
   occurredAt?: Date;
+  /**
+   * Default true: the body is stored encrypted (a password-reset event carries a live token). False
+   * only for data already stored in the clear elsewhere (an audit event's copy), where encrypting the
+   * copy protects nothing and costs a cipher per write.
+   */
+  confidential?: boolean;
 }
 
 /**
  * The transactional outbox. `emit(manager, event)` runs inside the caller's transaction: when at
- * least one enabled endpoint wants the event, it writes the event (its exact, encrypted body) and one
- * pending delivery per endpoint; they commit or roll back with the change. When none wants it, it
- * costs nothing but an in-memory lookup. Every successful audit event is emitted through an
+ * least one enabled endpoint wants the event, it writes the event (its exact body) and the endpoints
+ * that want it as ONE row, which commits or rolls back with the change; the delivery job then turns it
+ * into one delivery per endpoint (WebhookRepository.fanOut), exactly once. When no endpoint wants it,
+ * it costs nothing but an in-memory lookup. Every successful audit event is emitted through an
  * AuditService listener, so each audited state change becomes a webhook event of the same name
  * without any module calling webhooks; non-audit events (password reset) call `emit` directly.
  */
@@ -48,12 +55,15 @@ export class OutboxService implements OnModuleInit {
     const id = event.id ?? newId();
     const occurredAt = event.occurredAt ?? new Date();
     const body = JSON.stringify({ id, type: event.type, occurredAt: occurredAt.toISOString(), data: event.data });
-    await this.repository.insertEvent(
-      manager,
-      { id, type: event.type, occurredAt, bodyCiphertext: this.box.seal(body) },
-      endpoints.map((endpoint) => ({ id: newId(), endpointId: endpoint.id })),
-      new Date(),
-    );
+    const confidential = event.confidential ?? true;
+    await this.repository.insertEvent(manager, {
+      id,
+      type: event.type,
+      occurredAt,
+      body: confidential ? null : Buffer.from(body),
+      bodyCiphertext: confidential ? this.box.seal(body) : null,
+      endpointIds: endpoints.map((endpoint) => endpoint.id),
+    });
     this.wakeup.soon();
   }
 
@@ -64,6 +74,8 @@ export class OutboxService implements OnModuleInit {
       id: event.id,
       type: event.name,
       occurredAt: event.occurredAt,
+      // The audit row beside it holds the same (redacted) data in the clear.
+      confidential: false,
       data: {
         entityType: event.entityType,
         entityId: event.entityId,
