@@ -8,11 +8,13 @@
 // CPU work per request; req/s ratios still come from `npm run bench` on a quiet machine.
 // Usage: node bench/instructions.mjs <path> <server> [<server> …]
 //   <server>: nest | fastify | a build directory of the service (a copy of dist/, or dist itself)
-//   env: COUNT (default 3000), WARMUP (default 3000), AB_BEARER=1 (register a customer, send its token)
+//   env: COUNT (default 3000), WARMUP (default 3000), AB_BEARER=1 (register a customer, send its token),
+//   a path with `:productId` gets a product inserted with SQL (the schema is the first service's migrations)
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import mysql from 'mysql2/promise';
 import { freePort, waitForHttp } from './lib/children.mjs';
 import { dropBenchDatabase } from './lib/database.mjs';
 import { SERVERS } from './lib/servers.mjs';
@@ -22,6 +24,22 @@ const [route = '/health/live', ...targets] = process.argv.slice(2);
 const COUNT = Number(process.env.COUNT ?? 3000);
 const WARMUP = Number(process.env.WARMUP ?? 3000);
 const settings = loadSettings();
+const PRODUCT_ID = '01900000-0000-7000-8000-00000000beef';
+
+/** The product a `:productId` path reads (inserted once the first service has created the schema). */
+async function ensureProduct() {
+  const db = await mysql.createConnection(settings.databaseUrl);
+  try {
+    await db.query(
+      `INSERT IGNORE INTO products (id, sku, name, description, price_cents, currency, active, version, created_at, updated_at)
+       VALUES (?, 'INS-1', 'Instruction counter', 'A product for bench/instructions.mjs', 1999, 'EUR', 1, 1, NOW(3), NOW(3))`,
+      [PRODUCT_ID],
+    );
+    await db.query('INSERT IGNORE INTO stock_levels (product_id, on_hand, reserved) VALUES (?, 100, 0)', [PRODUCT_ID]);
+  } finally {
+    await db.end();
+  }
+}
 
 const load = (url, amount, headers) =>
   new Promise((resolve, reject) =>
@@ -75,7 +93,8 @@ async function count(target) {
       });
       headers.authorization = `Bearer ${(await res.json()).accessToken}`;
     }
-    const address = isService ? url + route : url + '/';
+    if (isService && route.includes(':productId')) await ensureProduct();
+    const address = isService ? url + route.replace(':productId', PRODUCT_ID) : url + '/';
     await load(address, WARMUP, headers);
     callgrindControl(child.pid, serverEnv.HOST, '--instr=on');
     callgrindControl(child.pid, serverEnv.HOST, '--zero');
