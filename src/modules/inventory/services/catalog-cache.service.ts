@@ -41,9 +41,8 @@ export class CatalogCacheService {
     return this.near.get(id);
   }
 
+  /** After a near-cache miss (nearProduct): from Redis, else `load`; kept in the near cache for the next reads. */
   async product(id: string, load: () => Promise<ProductResponse | undefined>): Promise<ProductResponse | undefined> {
-    const near = this.near.get(id);
-    if (near !== undefined) return near;
     const ticket = this.near.ticket();
     const value = await this.throughRedis(
       [InventoryCacheKeys.productGeneration(id)],
