@@ -11,7 +11,9 @@ import { closeSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { freePort, pinning, spawnNode, stopAll, waitForHttp } from './lib/children.mjs';
 import { dropBenchDatabase } from './lib/database.mjs';
+import { bearer, registerCustomer } from './lib/fixtures.mjs';
 import { measure } from './lib/load.mjs';
+import { makeHttp } from './lib/scenarios.mjs';
 import { SERVERS } from './lib/servers.mjs';
 import { loadSettings } from './lib/settings.mjs';
 import { median } from './lib/stats.mjs';
@@ -50,12 +52,7 @@ try {
   }
   const headers = {};
   if (process.env.AB_BEARER === '1') {
-    const res = await fetch(servers[1].url + '/api/v1/auth/register', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: `ab-${Date.now()}@example.test`, password: 'correct horse battery staple' }),
-    });
-    headers.authorization = `Bearer ${(await res.json()).accessToken}`;
+    Object.assign(headers, bearer((await registerCustomer({ http: makeHttp(servers[1].url), runId: 'ab' })).token));
   }
   const results = new Map(servers.map((s) => [s.label, []]));
   for (let round = 1; round <= rounds; round++) {

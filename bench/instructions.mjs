@@ -14,9 +14,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import mysql from 'mysql2/promise';
 import { freePort, waitForHttp } from './lib/children.mjs';
-import { dropBenchDatabase } from './lib/database.mjs';
+import { connectTo, dropBenchDatabase } from './lib/database.mjs';
+import { bearer, registerCustomer } from './lib/fixtures.mjs';
+import { makeHttp } from './lib/scenarios.mjs';
 import { SERVERS } from './lib/servers.mjs';
 import { loadSettings } from './lib/settings.mjs';
 
@@ -26,9 +27,12 @@ const WARMUP = Number(process.env.WARMUP ?? 3000);
 const settings = loadSettings();
 const PRODUCT_ID = '01900000-0000-7000-8000-00000000beef';
 
-/** The product a `:productId` path reads (inserted once the first service has created the schema). */
+/**
+ * The product a `:productId` path reads, inserted with SQL once the first service has created the schema
+ * (not through the API: that needs an admin, whose argon2 hash takes minutes under valgrind).
+ */
 async function ensureProduct() {
-  const db = await mysql.createConnection(settings.databaseUrl);
+  const db = await connectTo(settings.databaseUrl);
   try {
     await db.query(
       `INSERT IGNORE INTO products (id, sku, name, description, price_cents, currency, active, version, created_at, updated_at)
@@ -86,12 +90,7 @@ async function count(target) {
     await waitForHttp(url + (isService ? '/health/ready' : '/'), child, 600_000);
     const headers = {};
     if (process.env.AB_BEARER === '1' && isService) {
-      const res = await fetch(url + '/api/v1/auth/register', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: `ins-${Date.now()}@example.test`, password: 'correct horse battery staple' }),
-      });
-      headers.authorization = `Bearer ${(await res.json()).accessToken}`;
+      Object.assign(headers, bearer((await registerCustomer({ http: makeHttp(url), runId: 'ins' })).token));
     }
     if (isService && route.includes(':productId')) await ensureProduct();
     const address = isService ? url + route.replace(':productId', PRODUCT_ID) : url + '/';

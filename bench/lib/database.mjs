@@ -1,5 +1,19 @@
-// The one way the bench drops a database: only a loopback one whose name contains "bench".
+// The one way the bench opens a connection to its database, and drops one: only a loopback one whose
+// name contains "bench".
 import mysql from 'mysql2/promise';
+
+/** A connection to the database of a mysql:// URL (`withDatabase: false`: to the server only). */
+export function connectTo(databaseUrl, { withDatabase = true } = {}) {
+  const url = new URL(databaseUrl);
+  return mysql.createConnection({
+    host: url.hostname,
+    port: Number(url.port || 3306),
+    user: decodeURIComponent(url.username || 'root'),
+    password: decodeURIComponent(url.password),
+    database: withDatabase ? url.pathname.slice(1) : undefined,
+    connectTimeout: 5000,
+  });
+}
 
 /** The database name of a mysql:// URL, refused unless it contains "bench" (≤ 64 word characters). */
 export function benchDatabaseName(databaseUrl) {
@@ -13,14 +27,7 @@ export function benchDatabaseName(databaseUrl) {
 
 export async function dropBenchDatabase(databaseUrl) {
   const database = benchDatabaseName(databaseUrl);
-  const url = new URL(databaseUrl);
-  const conn = await mysql.createConnection({
-    host: url.hostname,
-    port: Number(url.port || 3306),
-    user: decodeURIComponent(url.username || 'root'),
-    password: decodeURIComponent(url.password),
-    connectTimeout: 5000,
-  });
+  const conn = await connectTo(databaseUrl, { withDatabase: false });
   try {
     await conn.query(`DROP DATABASE IF EXISTS \`${database}\``);
   } finally {

@@ -5,21 +5,14 @@
 // (the bench service runs with JOBS_ENABLED=false): what is measured is the cost on the write path.
 // `verify` checks in SQL that every audited PATCH since the endpoint was created has its outbox row
 // for that endpoint, then disables the endpoint, so the scenarios that run after this one write none.
-import mysql from 'mysql2/promise';
 import { bearer } from '../lib/fixtures.mjs';
+import { connectTo } from '../lib/database.mjs';
 import { loadSettings } from '../lib/settings.mjs';
 import auditWrite, { PRODUCTS } from './audit-write.mjs';
 
 /** Audited product updates since the endpoint was created (ids are UUID v7: time-ordered), and their outbox rows for it. */
 async function outboxRows(endpointId) {
-  const url = new URL(loadSettings().databaseUrl);
-  const conn = await mysql.createConnection({
-    host: url.hostname,
-    port: Number(url.port || 3306),
-    user: decodeURIComponent(url.username || 'root'),
-    password: decodeURIComponent(url.password),
-    database: url.pathname.slice(1),
-  });
+  const conn = await connectTo(loadSettings().databaseUrl);
   try {
     const [[row]] = await conn.query(
       `SELECT

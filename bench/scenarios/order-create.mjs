@@ -4,8 +4,8 @@
 // order has exactly one succeeded payment intent and no intent was charged without its order being paid).
 // Connections ≤ RESERVATION_MAX_PENDING (5): every autocannon connection starts on the same request, so
 // all of them may be one customer's at once.
-import mysql from 'mysql2/promise';
 import { adminToken, bearer, createProduct, mapLimit, registerCustomer } from '../lib/fixtures.mjs';
+import { connectTo } from '../lib/database.mjs';
 import { loadSettings } from '../lib/settings.mjs';
 
 const CUSTOMERS = 16;
@@ -21,14 +21,7 @@ const count = (codes, status) => Number(codes?.[status]?.count ?? 0);
 
 /** Paid orders of the product, and succeeded order payment intents of those orders vs of all orders. */
 async function ledger(productId) {
-  const url = new URL(loadSettings().databaseUrl);
-  const conn = await mysql.createConnection({
-    host: url.hostname,
-    port: Number(url.port || 3306),
-    user: decodeURIComponent(url.username || 'root'),
-    password: decodeURIComponent(url.password),
-    database: url.pathname.slice(1),
-  });
+  const conn = await connectTo(loadSettings().databaseUrl);
   try {
     const [[row]] = await conn.query(
       `SELECT
