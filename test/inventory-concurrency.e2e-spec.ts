@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Response } from 'supertest';
+import { InvalidationBus } from '../src/infrastructure/cache/invalidation-bus.service.js';
 import { TransactionService } from '../src/infrastructure/database/transaction.service.js';
 import { ReservationExpiryJob } from '../src/modules/inventory/jobs/reservation-expiry.job.js';
 import { StockAllocationService } from '../src/modules/inventory/services/stock-allocation.service.js';
@@ -250,6 +251,24 @@ describe('inventory under concurrency (two instances, one MySQL and Redis)', () 
         reserved: 0,
         available: 4,
       });
+    });
+
+    it("an invalidation has reached the other instance's near cache by the time invalidate() resolves", async () => {
+      // Read-your-write across instances: the writer answers only after its invalidation is in the other
+      // instances' sockets. Redis writes the PUBLISH reply before the subscribers' copies (CI once read the
+      // old stock on B right after A's 201); 500 rounds made a late delivery show every time before the fix.
+      const namespace = 'test:fence';
+      const nearOnB = b.app.get(InvalidationBus).create<number>(namespace);
+      const busA = a.app.get(InvalidationBus);
+      let late = 0;
+      for (let i = 0; i < 500; i++) {
+        nearOnB.set('key', i, nearOnB.ticket());
+        expect(nearOnB.get('key')).toBe(i);
+        await busA.invalidate(namespace, ['key']);
+        await new Promise((resolve) => setImmediate(resolve)); // one turn: less than any HTTP round trip
+        if (nearOnB.get('key') !== undefined) late++;
+      }
+      expect(late).toBe(0);
     });
 
     it('list pages follow writes on the other instance', async () => {

@@ -65,8 +65,10 @@ export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
     if (!this.usable) return;
     const message: InvalidationMessage = { origin: this.origin, namespace, keys: [...keys] };
     const payload = JSON.stringify(message);
+    const publisher = this.hub ?? this.redis;
     try {
-      await withTimeout((this.hub ?? this.redis).publish(this.channel, payload), 1_000);
+      await withTimeout(publisher.publish(this.channel, payload), 1_000);
+      await this.fence(publisher);
       return;
     } catch (error) {
       if (!this.hub) {
@@ -76,12 +78,23 @@ export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
       }
     }
     // Cluster, hub unreachable: subscribers there are disconnected (near caches off); those that already moved
-    // to another node hear it through any node, over the cluster bus.
+    // to another node hear it through any node, over the cluster bus (later than the answer: no fence there).
     try {
       await withTimeout(this.redis.publish(this.channel, payload), 1_000);
     } catch (error) {
       this.logger.warn(`could not publish a cache invalidation (${(error as Error).message})`);
     }
+  }
+
+  /**
+   * Read-your-write across instances: the caller answers its client only after the other instances have the
+   * message in their sockets. Redis sends the PUBLISH reply before it writes the subscribers' copies (same event
+   * loop turn, publisher first), so a client told "done" could reach another instance ahead of the message. The
+   * next command on the connection is read only after that turn's writes are all done: its reply is the fence.
+   * A failed fence is not a failed publish (the message is out); it only loses the ordering guarantee.
+   */
+  private async fence(publisher: RedisClient): Promise<void> {
+    await withTimeout(publisher.ping(), 1_000).catch(() => undefined);
   }
 
   async onModuleInit(): Promise<void> {

@@ -89,8 +89,9 @@ export function createSubscriberClient(shared: RedisClient, config: AppConfig, a
 /**
  * Cluster only: a plain connection to node `attempt % n` of REDIS_CLUSTER_NODES, the pub/sub hub. Every instance
  * subscribes and publishes there (starting from the first node of the same list), because a PUBLISH reaches
- * the subscribers of its own node before it answers, but those of other nodes only later, over the cluster bus:
- * through one hub, an instance that answered a write has already told the other instances' near caches.
+ * the subscribers of its own node in the same event-loop turn as its answer (InvalidationBus's fence makes it
+ * "before"), but those of other nodes only later, over the cluster bus: through one hub, an instance that
+ * answered a write has already told the other instances' near caches.
  */
 export function clusterHubClient(config: AppConfig, attempt: number, reconnect: boolean): RedisClient {
   const nodes = config.redis.clusterNodes;
