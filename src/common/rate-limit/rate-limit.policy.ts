@@ -18,20 +18,39 @@ export function rateLimited(retryAfterSeconds: number, message = 'Too many reque
   return new DomainError(429, 'rate_limited', message, { headers: { 'retry-after': seconds } });
 }
 
-/** Who the global budget counts: the authenticated user when there is one (many users may share a NAT address), else the IP. */
+/** Who a budget counts, as a counter key. */
 export type ClientKey = (req: FastifyRequest) => string;
 
-export const clientKeyOf: ClientKey = (req) => {
-  const actorId = req.context.actor?.id;
-  return actorId ? `user:${actorId}` : `ip:${clientAddressKey(req.ip)}`;
-};
+/**
+ * The global budget's counter key: the authenticated user when there is one (many users may share a
+ * NAT address), else the client address (`global:user:<id>`, `global:ip:<clientAddressKey>`).
+ * An anonymous request's key is remembered per connection together with the address it was built
+ * from: a keep-alive connection sends many requests from one address, and building the key (the
+ * address checks of clientAddressKey, two string concatenations, hashing the new string for the
+ * counter's map look-up) on each one was measured in bench/README.md. A request whose address differs
+ * from the remembered one (another X-Forwarded-For under TRUST_PROXY) builds its own key.
+ */
+export function globalKeys(): ClientKey {
+  const byConnection = new WeakMap<object, { ip: string | undefined; key: string }>();
+  return (req) => {
+    const actorId = req.context.actor?.id;
+    if (actorId) return `global:user:${actorId}`;
+    const ip = req.ip;
+    const connection = req.raw.socket as object | null | undefined;
+    const known = connection ? byConnection.get(connection) : undefined;
+    if (known !== undefined && known.ip === ip) return known.key;
+    const key = `global:ip:${clientAddressKey(ip)}`;
+    if (connection) byConnection.set(connection, { ip, key });
+    return key;
+  };
+}
 
 /** The per-IP key of the login budget (IPv6 per /64). */
 export const loginKeyOf: ClientKey = (req) => `login:ip:${clientAddressKey(req.ip)}`;
 
 /**
  * The rate limits, per route, fixed one-minute windows counted in Redis (memory fallback):
- * - every route: RATE_LIMIT_PER_MINUTE per client (`clientKeyOf`); X-RateLimit-Limit/Remaining/Reset
+ * - every route: RATE_LIMIT_PER_MINUTE per client (`globalKeys`); X-RateLimit-Limit/Remaining/Reset
  *   on the response. Usually decided in memory from a lease (see LeaseLimiter): no Redis call, no promise;
  * - routes marked @LoginRateLimit(): also LOGIN_PER_IP_PER_MINUTE per IP (exact: one Redis INCR).
  * @SkipRateLimit() routes (health, metrics) get no hook at all. Runs after the access policy, so the
@@ -39,9 +58,7 @@ export const loginKeyOf: ClientKey = (req) => `login:ip:${clientAddressKey(req.i
  */
 @Injectable()
 export class RateLimitPolicy implements RoutePolicy {
-  /** Replaceable (e.g. for proxy-aware client addresses); read on every request. */
-  clientKey: ClientKey = clientKeyOf;
-  loginKey: ClientKey = loginKeyOf;
+  private readonly globalKey = globalKeys();
 
   constructor(
     private readonly reflector: Reflector,
@@ -53,16 +70,11 @@ export class RateLimitPolicy implements RoutePolicy {
     const targets = [route.handler, route.controller];
     if (this.reflector.getAllAndOverride<boolean | undefined>(SKIP_RATE_LIMIT, targets)) return undefined;
     const login = this.reflector.getAllAndOverride<boolean | undefined>(LOGIN_RATE_LIMIT, targets) ?? false;
-    const { store } = this;
+    const { store, globalKey } = this;
     const limit = this.config.rateLimit.perMinute;
     const loginLimit = this.config.rateLimit.loginPerIpPerMinute;
-    const headersOf = (admission: Admission) => ({
-      'x-ratelimit-limit': limit,
-      'x-ratelimit-remaining': admission.remaining,
-      'x-ratelimit-reset': Math.ceil(admission.ttlMs / 1000),
-    });
     const loginCheck = (req: FastifyRequest, done: (error?: Error) => void) => {
-      store.add(this.loginKey(req), MINUTE_MS).then((ip) => {
+      store.add(loginKeyOf(req), MINUTE_MS).then((ip) => {
         const refused = ip.count > loginLimit;
         done(
           refused ? rateLimited(ip.ttlMs / 1000, 'Too many login attempts from this address, slow down') : undefined,
@@ -70,13 +82,17 @@ export class RateLimitPolicy implements RoutePolicy {
       }, done);
     };
     const decide = (req: FastifyRequest, reply: FastifyReply, admission: Admission, done: (error?: Error) => void) => {
-      void reply.headers(headersOf(admission));
+      // One header() each, not reply.headers() of a new object (an object and a key array per request).
+      void reply
+        .header('x-ratelimit-limit', limit)
+        .header('x-ratelimit-remaining', admission.remaining)
+        .header('x-ratelimit-reset', Math.ceil(admission.ttlMs / 1000));
       if (!admission.allowed) done(rateLimited(admission.ttlMs / 1000));
       else if (login) loginCheck(req, done);
       else done();
     };
     return (req, reply, done) => {
-      const key = `global:${this.clientKey(req)}`;
+      const key = globalKey(req);
       const local = store.admitLocally(key, limit);
       if (local) decide(req, reply, local, done);
       else

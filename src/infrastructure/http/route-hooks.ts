@@ -33,8 +33,30 @@ export function applyRoutePolicies(
       (method === 'HEAD' ? routes.get(routeKey('GET', options.url)) : undefined);
     if (!route) return; // not a controller route (Swagger UI, static files): no policy, as before
     const hooks = policies.map((policy) => policy.hooksFor(route)).filter((hook) => hook !== undefined);
-    if (hooks.length > 0) options.onRequest = [...hooks, ...[options.onRequest ?? []].flat()];
+    if (hooks.length > 0) options.onRequest = [inSequence(hooks), ...[options.onRequest ?? []].flat()];
     const direct = method === 'HEAD' ? undefined : directHandlerFor(route);
     if (direct) options.handler = direct;
   });
+}
+
+/**
+ * The route's policy hooks as ONE Fastify hook, each run after the previous one passed: every hook
+ * Fastify runs is another trip through its hook runner on every request (bench/README.md measures
+ * what merging bought). Fails like Fastify's runner does: the first error (passed or thrown) ends the
+ * request; a policy never sends a reply itself.
+ */
+export function inSequence(hooks: readonly onRequestHookHandler[]): onRequestHookHandler {
+  const [first, ...rest] = hooks;
+  if (rest.length === 0) return first;
+  const then = inSequence(rest);
+  return function policies(this: FastifyInstance, req, reply, done) {
+    void first.call(this, req, reply, (error?: Error) => {
+      if (error) return done(error);
+      try {
+        void then.call(this, req, reply, done);
+      } catch (thrown) {
+        done(thrown as Error);
+      }
+    });
+  };
 }
