@@ -4,6 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import { Controller, Get, HttpCode, Param, ParseIntPipe, Post, UseInterceptors } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { directHandlerFor, ServeDirect } from './direct-route.js';
+import { requestContext } from './request-context.js';
 import type { ControllerRoute } from './route-table.js';
 
 @Controller('things')
@@ -12,6 +13,13 @@ class ThingsController {
   @ServeDirect((req) => [(req.params as { id: string }).id])
   get(@Param('id') id: string) {
     return { id };
+  }
+
+  @Get('context')
+  @ServeDirect(() => [])
+  context() {
+    // Later in the request too (a cold read's SQL is counted in the context), not only synchronously.
+    return Promise.resolve().then(() => ({ queryCount: requestContext.current()?.queryCount }));
   }
 
   @Get('plain')
@@ -68,6 +76,14 @@ describe('directHandlerFor', () => {
       etag: `W/"${createHash('sha1').update('{"id":"42"}').digest('base64')}"`,
       'content-type': 'application/json; charset=utf-8',
     });
+  });
+
+  it('runs the controller method in the request context (its route has no preHandler entering it)', async () => {
+    const handler = directHandlerFor(route('context', 'GET', '/things/context'))!;
+    const reply = { header: () => reply } as unknown as FastifyReply;
+    const req = { params: {}, context: { requestId: 'r', ip: null, userAgent: null, queryCount: 7 } };
+    expect(await handler.call({} as never, req as unknown as FastifyRequest, reply)).toBe('{"queryCount":7}');
+    expect(requestContext.current()).toBeUndefined();
   });
 
   it('treats an empty path parameter as no match, as Nest does', () => {

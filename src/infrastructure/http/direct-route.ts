@@ -10,6 +10,7 @@ import {
 } from '@nestjs/common/constants.js';
 import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import { weakEtagOf } from './etag.js';
+import { requestContext } from './request-context.js';
 import type { ControllerRoute } from './route-table.js';
 
 const SERVE_DIRECT = 'http:serve-direct';
@@ -68,7 +69,8 @@ export function directHandlerFor(route: ControllerRoute): RouteHandlerMethod | u
       const params = req.params as Record<string, string>;
       for (const name in params) if (params[name] === '') return reply.callNotFound();
     }
-    const result = instance[method](...args(req));
+    // Its route has no preHandler entering the request context (route-hooks.ts): entered here.
+    const result = requestContext.run(req.context, () => instance[method](...args(req)));
     return result instanceof Promise ? result.then((value) => prepared(reply, value)) : prepared(reply, result);
   };
 }

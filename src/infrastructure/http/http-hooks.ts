@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import type { Logger as Pino } from 'pino';
 import { createAccessLog } from '../logging/access-log.js';
 import { httpDuration } from '../metrics/metrics.js';
@@ -33,8 +33,8 @@ export interface HttpHooksOptions {
  * Every global per-request concern, as ONE Fastify hook per stage (each extra hook is another trip
  * through Fastify's hook runner on every request; bench/README.md measures what merging bought):
  * - onRequest: request id header, the static (security) headers, the request context;
- * - preHandler: the async request context entered (after the body is parsed, so it spans pipes,
- *   interceptors and the handler);
+ * - preHandler (per route, see enterRequestContext): the async request context entered (after the body
+ *   is parsed, so it spans pipes, interceptors and the handler);
  * - onSend: Cache-Control of authenticated answers, the weak ETag and its 304, `x-query-count`;
  * - onResponse: the duration histogram and one access-log line.
  */
@@ -55,8 +55,8 @@ export function registerHttpHooks(fastify: FastifyInstance, options: HttpHooksOp
     done();
   });
 
-  fastify.addHook('preHandler', (req, _reply, done) => {
-    requestContext.run(req.context, done);
+  fastify.addHook('onRoute', (route) => {
+    route.preHandler = [enterRequestContext, ...[route.preHandler ?? []].flat()];
   });
 
   fastify.addHook('onSend', (req, reply, payload, done) => {
@@ -79,6 +79,16 @@ export function registerHttpHooks(fastify: FastifyInstance, options: HttpHooksOp
     done();
   });
 }
+
+/**
+ * The request context entered for the rest of the request: the first route-level preHandler of every
+ * route (a global hook could not be left out), so that a direct route, whose handler enters the
+ * context itself, runs one hook fewer (route-hooks.ts). Requests no route matched run no handler
+ * that needs it (the not-found answer reads `req.context` only).
+ */
+export const enterRequestContext: preHandlerHookHandler = (req, _reply, done) => {
+  requestContext.run(req.context, done);
+};
 
 /**
  * Responses to authenticated requests are private (never stored by a shared cache); a handler that

@@ -1,6 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { FastifyInstance, onRequestHookHandler, RouteOptions } from 'fastify';
 import { directHandlerFor } from './direct-route.js';
+import { enterRequestContext } from './http-hooks.js';
 import { type ControllerRoute, controllerRoutes, routeKey } from './route-table.js';
 
 /**
@@ -35,7 +36,11 @@ export function applyRoutePolicies(
     const hooks = policies.map((policy) => policy.hooksFor(route)).filter((hook) => hook !== undefined);
     if (hooks.length > 0) options.onRequest = [inSequence(hooks), ...[options.onRequest ?? []].flat()];
     const direct = method === 'HEAD' ? undefined : directHandlerFor(route);
-    if (direct) options.handler = direct;
+    if (direct) {
+      options.handler = direct;
+      // The direct handler enters the request context itself: one preHandler trip fewer per request.
+      options.preHandler = [options.preHandler ?? []].flat().filter((hook) => hook !== enterRequestContext);
+    }
   });
 }
 
