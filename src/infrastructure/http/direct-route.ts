@@ -25,8 +25,9 @@ export type DirectArguments = (req: FastifyRequest) => unknown[];
  * part of what such a read costs over bare Fastify, see bench/README.md). Everything else is the
  * same as for any route: the route is declared with the usual decorators (Swagger lists it, the
  * permission matrix calls it), its access and rate-limit policy and every global hook (request id,
- * security headers, request context, ETag, metrics, access log) apply, and an error is rendered by
- * the same exception filter. The answer's JSON and ETag are computed once per object (see
+ * security headers, ETag, metrics, access log) apply, the method runs in the request context (entered
+ * by the handler: the route has no preHandler for it), and an error is rendered by the same exception
+ * filter. The answer's JSON and ETag are computed once per object (see
  * `prepared`): a cached value, returned as the same object on every hit, is serialised and hashed
  * once, not per request; so a direct route must not mutate an object after returning it. Only for GET routes whose parameters need no pipe and that use no
  * interceptor, guard, @HttpCode, @Header or @Redirect: checked at start-up.

@@ -25,7 +25,12 @@ interface HistogramInternals {
  * map) the records are looked up again. Falls back to plain `observe` if the internals differ.
  */
 export class RequestDurations {
-  private readonly records = new Map<string, LabelSetValues>();
+  /**
+   * prom-client's records by route, then method and status: the route is looked up as given (the same
+   * string object on every request of a route, its hash computed once) and its few label sets compared
+   * in place, so an observation builds no key string (that was a concatenation and a hash per request).
+   */
+  private readonly records = new Map<string, { method: string; status: number; values: LabelSetValues }[]>();
   private readonly internals: HistogramInternals | undefined;
   private readonly boundKeys: string[];
   private recordsOf: HistogramInternals['hashMap'] | undefined;
@@ -46,14 +51,25 @@ export class RequestDurations {
       this.records.clear();
       this.recordsOf = internals.hashMap;
     }
-    const key = `${status} ${method} ${route}`;
-    const record = this.records.get(key);
+    const sets = this.records.get(route);
+    let record: LabelSetValues | undefined;
+    if (sets) {
+      for (const set of sets) {
+        if (set.status === status && set.method === method) {
+          record = set.values;
+          break;
+        }
+      }
+    }
     if (!record) {
       this.histogram.observe({ method, route, status }, seconds);
       const created = Object.values(internals.hashMap).find(
         (values) => values.labels.method === method && values.labels.route === route && values.labels.status === status,
       );
-      if (created) this.records.set(key, created);
+      if (created) {
+        if (sets) sets.push({ method, status, values: created });
+        else this.records.set(route, [{ method, status, values: created }]);
+      }
       return;
     }
     record.sum += seconds;
