@@ -10,7 +10,7 @@
 //   <server>: nest | fastify | a build directory of the service (a copy of dist/, or dist itself)
 //   env: COUNT (default 3000), WARMUP (default 3000), AB_BEARER=1 (register a customer, send its token),
 //   CONNECTIONS (default 32; 1 makes every request its own event-loop turn: the count then no longer
-//   depends on how many requests a turn batches, which on a busy machine moves it by ±3 %),
+//   depends on how many requests a turn batches, which moves with the machine's load, bench/README.md),
 //   a path with `:productId` gets a product inserted with SQL (the schema is the first service's migrations)
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
