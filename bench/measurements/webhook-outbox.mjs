@@ -3,9 +3,9 @@
 // what audited writes leave: the outbox record of an audited change is its audit event) and commits
 // them together, then times until the receiver (its own process, so it does not share the service's
 // event loop) has them all: seal, relay into outbox rows, fan-out into deliveries, claim, sign, send,
-// record. The service runs its real jobs (JOBS_ENABLED=true, default WEBHOOK_CONCURRENCY), sealing
-// and polling every 50 ms (a writer's own instance is woken after each commit; rows seeded in SQL are
-// not, so the seal job's interval stands in for that).
+// record. The service runs its real jobs (JOBS_ENABLED=true, default WEBHOOK_CONCURRENCY, polling every
+// 50 ms). Rows seeded in SQL do not wake the instance as a writer's commit does (an after-commit seal
+// pass, then the relay), so the measurement asks for that seal pass itself right after its commit.
 // Checks: exactly 10,000 requests, 10,000 distinct event ids, 10,000 rows `delivered`.
 //   node bench/measurements/webhook-outbox.mjs   (after `npm run build`; bench/run.mjs runs it)
 import { spawn } from 'node:child_process';
@@ -46,7 +46,8 @@ async function startReceiver() {
 }
 
 await runMeasurement('webhook-outbox', async (target) => {
-  const [{ WebhookEndpointsService }, { APP_CONFIG }, { newId }] = await Promise.all([
+  const [{ AuditFeed }, { WebhookEndpointsService }, { APP_CONFIG }, { newId }] = await Promise.all([
+    dist('src/modules/audit/index.js'),
     dist('src/modules/webhooks/services/webhook-endpoints.service.js'),
     dist('src/config/app-config.js'),
     dist('src/common/ids.js'),
@@ -56,7 +57,6 @@ await runMeasurement('webhook-outbox', async (target) => {
     JOBS_ENABLED: 'true',
     WEBHOOK_ALLOW_PRIVATE: 'true', // the receiver is on loopback
     WEBHOOK_POLL_INTERVAL_MS: '50',
-    AUDIT_SEAL_INTERVAL_MS: '50',
   });
   try {
     const ds = app.get(DataSource);
@@ -90,6 +90,7 @@ await runMeasurement('webhook-outbox', async (target) => {
     const cpuBefore = process.cpuUsage();
     progress(`webhook-outbox: seeded ${COUNT} events in ${seconds(started).toFixed(1)} s`);
     started = process.hrtime.bigint();
+    await app.get(AuditFeed).sealNow(); // what the writing instance does after its commit
     let counts = await receiver.counts();
     const deadline = Date.now() + 300_000;
     while (counts.requests < COUNT && Date.now() < deadline) {

@@ -42,10 +42,10 @@ export function nextStep(
 }
 
 /**
- * Sends due deliveries, off the request path, on every instance with jobs enabled. Each pass first
- * relays newly sealed audit events into the outbox (OutboxRelay: on every poll, and soon after this
- * instance commits an audited change, which it seals first so it need not wait for the seal job),
- * then fans the outbox's new events out into deliveries (WebhookRepository.fanOut). Rows are claimed
+ * Sends due deliveries, off the request path, on every instance with jobs enabled. Beside the send
+ * pump it relays newly sealed audit events into the outbox (OutboxRelay: on every poll, and soon after
+ * this instance commits an audited change, which it seals first so it need not wait for the seal
+ * job); the pump fans the outbox's new events out into deliveries (WebhookRepository.fanOut). Rows are claimed
  * in batches (SKIP LOCKED + lease: see WebhookRepository.claimDue), at most WEBHOOK_CONCURRENCY sends
  * in flight per instance (half of them at most for one endpoint), so a slow or dead receiver
  * costs a bounded number of sockets, never a request's time or a pooled connection (none is held
@@ -66,8 +66,10 @@ export class WebhookDeliveryJob implements OnApplicationBootstrap, BeforeApplica
   private again = false;
   /** This instance committed an audited change since its last seal: seal, then relay. */
   private sealDue = false;
-  /** A relay pass is due (a poll, a local change, or the last one found the cursor taken). */
+  /** A relay pass is due (a poll, a local change, a full batch, or the last one found the cursor taken). */
   private relayDue = true;
+  /** The relay loop, while it runs (startRelay). */
+  private relaying: Promise<void> | undefined;
   /** The last claim filled every free slot: more may be due as soon as one frees. */
   private backlog = false;
   private stopping = false;
@@ -113,8 +115,8 @@ export class WebhookDeliveryJob implements OnApplicationBootstrap, BeforeApplica
   /** Before the pool closes: stop claiming, let the sends in flight finish and record (≤ the timeout). */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    while (this.pumping || this.inFlight.size > 0) {
-      await Promise.allSettled([...this.inFlight]);
+    while (this.pumping || this.inFlight.size > 0 || this.relaying) {
+      await Promise.allSettled([...this.inFlight, this.relaying]);
       if (this.pumping) await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
@@ -124,9 +126,9 @@ export class WebhookDeliveryJob implements OnApplicationBootstrap, BeforeApplica
   }
 
   /**
-   * Relays newly sealed audit events into the outbox (when due), fans new outbox events out into
-   * deliveries, then fills the free send slots with due deliveries, claiming again while claims come
-   * back full.
+   * Starts the relay of newly sealed audit events into the outbox (when due, beside this pump), fans
+   * new outbox events out into deliveries, then fills the free send slots with due deliveries,
+   * claiming again while claims come back full.
    */
   async tick(): Promise<void> {
     if (this.pumping) {
@@ -137,11 +139,7 @@ export class WebhookDeliveryJob implements OnApplicationBootstrap, BeforeApplica
     try {
       do {
         this.again = false;
-        if (this.sealDue) {
-          this.sealDue = false;
-          await this.feed.sealNow();
-        }
-        if (this.relayDue) await this.relayAll();
+        if (this.sealDue || this.relayDue) this.startRelay();
         while (!this.stopping && (await this.repository.fanOut(FANOUT_BATCH, new Date())) === FANOUT_BATCH);
         while (!this.stopping) {
           const free = this.config.webhooks.concurrency - this.inFlight.size;
@@ -169,18 +167,38 @@ export class WebhookDeliveryJob implements OnApplicationBootstrap, BeforeApplica
   }
 
   /**
-   * Relays until the cursor has caught up. When another instance holds the cursor, it relays what is
-   * sealed; this one looks again shortly, since that relay may have read before this instance's seal.
+   * Seals (when a local change asks for it) and relays until the cursor has caught up, beside the send
+   * pump rather than in it, so a backlog's first deliveries go out while the rest is being relayed;
+   * every batch relayed wakes the pump to fan it out. When another instance holds the cursor, that
+   * instance relays what is sealed; this one looks again shortly, since that relay may have read
+   * before this instance's seal.
    */
+  private startRelay(): void {
+    if (this.relaying || this.stopping) return;
+    this.relaying = this.relayAll().finally(() => {
+      this.relaying = undefined;
+      if (this.relayDue && !this.stopping) this.wakeup.soon();
+    });
+  }
+
   private async relayAll(): Promise<void> {
-    this.relayDue = false;
-    while (!this.stopping) {
-      const read = await this.relay.relay(RELAY_BATCH);
-      if (read === null) {
-        this.relayDue = true;
-        this.wakeup.soon();
+    try {
+      while (!this.stopping && (this.sealDue || this.relayDue)) {
+        if (this.sealDue) {
+          this.sealDue = false;
+          await this.feed.sealNow();
+        }
+        this.relayDue = false;
+        const read = await this.relay.relay(RELAY_BATCH);
+        if (read === null) {
+          this.relayDue = true;
+          return;
+        }
+        if (read > 0) void this.tick();
+        if (read === RELAY_BATCH) this.relayDue = true;
       }
-      if (read !== RELAY_BATCH) return;
+    } catch (error) {
+      this.logger.warn(`webhook relay failed: ${(error as Error).message}`);
     }
   }
 
