@@ -3,12 +3,14 @@
 // CPU time per request swing by ±50 % on a shared box (bench/README.md). Each server runs under
 // `valgrind --tool=callgrind --instr-atstart=no`; the driver (this process, not counted) warms it up
 // with WARMUP requests so V8 has compiled the hot path, switches counting on, sends COUNT requests
-// (32 connections, keep-alive, autocannon), dumps, and divides the counted instructions by COUNT.
+// (CONNECTIONS, keep-alive, autocannon), dumps, and divides the counted instructions by COUNT.
 // Instructions are not time (a cache miss costs more than an add), so this ranks changes of the
 // CPU work per request; req/s ratios still come from `npm run bench` on a quiet machine.
 // Usage: node bench/instructions.mjs <path> <server> [<server> …]
-//   <server>: nest | fastify | a build directory of the service (a copy of dist/, or dist itself)
+//   <server>: a baseline of bench/lib/servers.mjs, optionally with its path (nest, fastify,
+//   fastify-mysql:/products/1), or a build directory of the service (a copy of dist/, or dist itself)
 //   env: COUNT (default 3000), WARMUP (default 3000), AB_BEARER=1 (register a customer, send its token),
+//   AB_ENV=K=V,… (extra settings for the service builds, e.g. CACHE_ENABLED=false for the cold read),
 //   CONNECTIONS (default 32; 1 makes every request its own event-loop turn: the count then no longer
 //   depends on how many requests a turn batches, which moves with the machine's load, bench/README.md),
 //   a path with `:productId` gets a product inserted with SQL (the schema is the first service's migrations)
@@ -63,14 +65,39 @@ function callgrindControl(pid, host, ...args) {
   if (r.status !== 0) throw new Error(`callgrind_control ${args.join(' ')}: ${r.stderr || r.stdout}`);
 }
 
+/** AB_ENV="CACHE_ENABLED=false,…": settings every service build runs with (e.g. the cold read). */
+const extraEnv = Object.fromEntries(
+  (process.env.AB_ENV ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+);
+
+/** A baseline of bench/lib/servers.mjs (`name` or `name:/path`), or a build directory of the service. */
+function serverOf(target) {
+  const [name, ...rest] = target.split(':');
+  const baseline = SERVERS[name];
+  if (baseline && baseline.script !== SERVERS.service.script) {
+    return {
+      isService: false,
+      script: path.join(settings.root, baseline.script),
+      env: baseline.env?.(settings) ?? {},
+      readyPath: baseline.readyPath,
+      path: rest.length > 0 ? rest.join(':') : baseline.request.path,
+    };
+  }
+  return {
+    isService: true,
+    script: path.resolve(target, 'src/main.js'),
+    env: { ...SERVERS.service.env(settings), ADMIN_EMAIL: '', ADMIN_PASSWORD: '', ...extraEnv },
+    readyPath: '/health/ready',
+    path: route.replace(':productId', PRODUCT_ID),
+  };
+}
+
 async function count(target) {
-  const script =
-    target === 'nest' || target === 'fastify'
-      ? path.join(settings.root, SERVERS[target].script)
-      : path.resolve(target, 'src/main.js');
-  const isService = !(target === 'nest' || target === 'fastify');
+  const { isService, script, env: serverEnv, readyPath, path: requestPath } = serverOf(target);
   const port = await freePort();
-  const serverEnv = isService ? { ...SERVERS.service.env(settings), ADMIN_EMAIL: '', ADMIN_PASSWORD: '' } : {};
   const out = `/tmp/callgrind-${process.pid}-${port}.out`;
   const child = spawn(
     'valgrind',
@@ -90,13 +117,13 @@ async function count(target) {
   child.label = target;
   try {
     const url = `http://127.0.0.1:${port}`;
-    await waitForHttp(url + (isService ? '/health/ready' : '/'), child, 600_000);
+    await waitForHttp(url + readyPath, child, 600_000);
     const headers = {};
     if (process.env.AB_BEARER === '1' && isService) {
       Object.assign(headers, bearer((await registerCustomer({ http: makeHttp(url), runId: 'ins' })).token));
     }
     if (isService && route.includes(':productId')) await ensureProduct();
-    const address = isService ? url + route.replace(':productId', PRODUCT_ID) : url + '/';
+    const address = url + requestPath;
     await load(address, WARMUP, headers);
     callgrindControl(child.pid, serverEnv.HOST, '--instr=on');
     callgrindControl(child.pid, serverEnv.HOST, '--zero');

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { v7 } from 'uuid';
-import { chainBatchQuery, unsealedEventsQuery } from '../src/modules/audit/repositories/audit-chain.repository.js';
+import {
+  chainBatchQuery,
+  SEALED_AFTER_SQL,
+  unsealedEventsQuery,
+} from '../src/modules/audit/repositories/audit-chain.repository.js';
 import { listEventsQuery } from '../src/modules/audit/repositories/audit-event.repository.js';
 import { AuditSealerService } from '../src/modules/audit/services/audit-sealer.service.js';
 import { AuditVerifierService } from '../src/modules/audit/services/audit-verifier.service.js';
@@ -114,6 +118,13 @@ describe('audit queries use indexes (EXPLAIN, 50,000 events)', () => {
   it('verify: one batch of links joined with their events', async () => {
     const { sql, params } = chainBatchQuery(25_000, 1_000);
     await expectIndexed(t.dataSource, sql, params, { keys: { c: 'PRIMARY', e: 'PRIMARY' }, noFilesort: true });
+  });
+
+  it('feed: sealed events after a seq (the webhook relay), links joined with their events', async () => {
+    await expectIndexed(t.dataSource, SEALED_AFTER_SQL, [25_000, 500], {
+      keys: { c: 'PRIMARY', e: 'PRIMARY' },
+      noFilesort: true,
+    });
   });
 
   it('sealer: unsealed events in the recent window, and the keyset continuation of a full pass', async () => {

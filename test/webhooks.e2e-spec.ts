@@ -1,8 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { newId } from '../src/common/ids.js';
+import { TransactionService } from '../src/infrastructure/database/transaction.service.js';
+import { AuditService } from '../src/modules/audit/index.js';
 import { WebhookPurgeJob } from '../src/modules/webhooks/jobs/webhook-purge.job.js';
 import { WebhookRepository } from '../src/modules/webhooks/repositories/webhook.repository.js';
 import { EndpointDirectory } from '../src/modules/webhooks/services/endpoint-directory.service.js';
+import { OutboxRelay } from '../src/modules/webhooks/services/outbox-relay.service.js';
 import { verifySignature } from '../src/modules/webhooks/services/signature.js';
 import { createProduct } from './support/inventory.js';
 import { createPlan, subscribe } from './support/subscriptions.js';
@@ -43,6 +46,34 @@ describe('webhooks', () => {
     expect(res.status).toBe(201);
     endpoints.push(res.body.id);
     return { receiver, endpoint: res.body as { id: string; secret: string } };
+  }
+
+  /** Resolves once the relay has read the sealed audit event of `action` on `entityId` (sealed and relayed). */
+  async function relayed(action: string, entityId: string) {
+    const done = async () => {
+      const [row] = await t.dataSource.query(
+        `SELECT c.seq <= (SELECT seq FROM webhook_relay_cursor) AS done
+          FROM audit_events e JOIN audit_chain c ON c.event_id = e.id WHERE e.action = ? AND e.entity_id = ?`,
+        [action, entityId],
+      );
+      return Number(row?.done) === 1;
+    };
+    for (let i = 0; i < 100 && !(await done()); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await done()).toBe(true);
+  }
+
+  /** The outbox rows each instance's relay writes, by event id, however often (a spy on its INSERT). */
+  function spyOnRelayedIds(...apps: TestApp[]) {
+    const ids: string[] = [];
+    for (const app of apps) {
+      const repository = app.app.get(WebhookRepository);
+      const insert = repository.insertEvents.bind(repository);
+      repository.insertEvents = (manager, events) => {
+        ids.push(...events.map((event) => event.id));
+        return insert(manager, events);
+      };
+    }
+    return ids;
   }
 
   async function deliveries(endpointId: string) {
@@ -202,9 +233,102 @@ describe('webhooks', () => {
     ]);
   });
 
-  it('two instances × 100 writes each: exactly 200 deliveries, none duplicated', async () => {
+  it('an audited write issues no webhook statement: the same query count with an endpoint on "*"', async () => {
+    const product = await createProduct(t, staff);
+    const rename = async (name: string) => {
+      const res = await t.http().patch(`/api/v1/products/${product.id}`).set(staff.auth).send({ name }).expect(200);
+      return Number(res.headers['x-query-count']);
+    };
+    await rename('warm');
+    const without = await rename('no endpoint');
+    const { receiver } = await receiverWithEndpoint(['*']);
+    await rename('endpoint list loaded'); // the first write after an endpoint change may not be the steady state
+    const withEndpoint = await rename('with endpoint');
+    expect(without).toBeGreaterThan(0);
+    expect(withEndpoint).toBe(without);
+    // …and the change still reaches the endpoint, from the audit trail.
+    await receiver.waitFor((r) => r.some((hook) => hook.raw.includes('with endpoint')));
+  });
+
+  it('on the writing instance a committed change is delivered within milliseconds, not a seal interval', async () => {
+    const arrivals = new Map<string, number>();
+    const { receiver } = await receiverWithEndpoint(['product.create'], (_, hook) => {
+      arrivals.set(String(hook.body.data.entityId), performance.now());
+      return 200;
+    });
+    const latencies: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const product = await createProduct(t, staff);
+      const committed = performance.now(); // the response: after the commit
+      await receiver.waitFor((r) => r.length > i, 5_000);
+      latencies.push((arrivals.get(product.id) as number) - committed);
+    }
+    latencies.sort((x, y) => x - y);
+    const [p50, max] = [latencies[10], latencies[19]];
+    console.log(
+      `webhooks: response → delivery on the writing instance: p50 ${p50.toFixed(0)} ms, max ${max.toFixed(0)} ms`,
+    );
+    // Without the after-commit wake-up it waits for the seal job (AUDIT_SEAL_INTERVAL_MS 1 s) and a poll.
+    expect(p50).toBeLessThan(250);
+  });
+
+  it('follows the seal order, not ids: an older event that commits after a newer one is still relayed', async () => {
+    const { receiver } = await receiverWithEndpoint(['product.create', 'probe.late']);
+    let commitLate: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (commitLate = resolve));
+    let recorded: () => void = () => undefined;
+    const hasId = new Promise<void>((resolve) => (recorded = resolve));
+    // Takes its id (its time) now, commits later.
+    const late = t.app.get(TransactionService).run(async (manager) => {
+      await t.app.get(AuditService).record(manager, { action: 'probe.late', entityType: 'probe', entityId: 'late-1' });
+      recorded();
+      await gate;
+    });
+    await hasId;
+    const newer = await createProduct(t, staff);
+    await receiver.waitFor((r) => r.some((hook) => hook.body.data.entityId === newer.id));
+    await relayed('product.create', newer.id); // the cursor is past the newer (higher-id) event
+    commitLate();
+    await late;
+    await receiver.waitFor((r) => r.some((hook) => hook.body.data.entityId === 'late-1'));
+    const [older, newest] = await t.dataSource.query(
+      `SELECT e.id AS id, c.seq AS seq FROM audit_events e JOIN audit_chain c ON c.event_id = e.id
+        WHERE e.entity_id IN (?, ?) ORDER BY e.id`,
+      ['late-1', newer.id],
+    );
+    expect(Number(older.seq)).toBeGreaterThan(Number(newest.seq));
+    expect(receiver.received.map((hook) => hook.body.data.entityId)).toEqual([newer.id, 'late-1']);
+  });
+
+  it('concurrent relays on two instances: each sealed event is relayed once', async () => {
     const b = await startTestApp('webhooks', { env: ENV, reuseDatabase: true });
     try {
+      const relayedIds = spyOnRelayedIds(t, b);
+      const { receiver } = await receiverWithEndpoint(['product.create']);
+      const products = await Promise.all(Array.from({ length: 30 }, () => createProduct(t, staff)));
+      // Relays in small batches from both instances at once, while both delivery jobs run theirs.
+      const drain = async (app: TestApp) => {
+        const relay = app.app.get(OutboxRelay);
+        for (let i = 0; i < 60; i++) await relay.relay(2);
+      };
+      await Promise.all([drain(t), drain(b), drain(t), drain(b)]);
+      await receiver.waitFor((r) => r.length >= 30);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const ids = receiver.received.map((hook) => hook.body.id);
+      expect(new Set(receiver.received.map((hook) => hook.body.data.entityId))).toEqual(
+        new Set(products.map((product) => product.id)),
+      );
+      expect(ids).toHaveLength(30);
+      expect(relayedIds.filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort());
+    } finally {
+      await b.close();
+    }
+  });
+
+  it('two instances × 100 writes each: exactly 200 deliveries, none duplicated, each relayed once', async () => {
+    const b = await startTestApp('webhooks', { env: ENV, reuseDatabase: true });
+    try {
+      const relayedIds = spyOnRelayedIds(t, b);
       const { receiver } = await receiverWithEndpoint(['inventory.adjust']);
       const product = await createProduct(t, staff, { initialStock: 0 });
       const writes = Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? t : b));
@@ -227,6 +351,8 @@ describe('webhooks', () => {
       const ids = receiver.received.map((hook) => hook.body.id);
       expect(ids).toHaveLength(200);
       expect(new Set(ids).size).toBe(200);
+      // Both instances relayed (each wakes on its own writes) and no event was relayed twice.
+      expect(relayedIds.filter((id) => ids.includes(id)).sort()).toEqual([...ids].sort());
     } finally {
       await b.close();
     }
@@ -244,6 +370,7 @@ describe('webhooks', () => {
         for (let i = 0; i < 100 && !(await condition()); i++) await new Promise((r) => setTimeout(r, 50));
         expect(await condition()).toBe(true);
       };
+      // Who receives an event is decided when it is relayed: each one is relayed before the next change.
       const adjustOnB = async () => {
         const product = await createProduct(t, staff, { initialStock: 0 });
         await b
@@ -252,6 +379,7 @@ describe('webhooks', () => {
           .set(staff.auth)
           .send({ productId: product.id, delta: 1, reason: 'restock' })
           .expect(201);
+        await relayed('inventory.adjust', product.id);
         return product.id;
       };
       const { receiver, endpoint } = await receiverWithEndpoint(['inventory.adjust']); // on t, after b booted

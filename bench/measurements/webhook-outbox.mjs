@@ -1,9 +1,11 @@
 // Outbox throughput: how many webhook deliveries per second one instance sends to a local receiver
-// that answers 200 at once (the requirement: ≥ 500/s). Seeds 10,000 outbox events for one endpoint as
-// the outbox writes them for audit events (body in the clear, the endpoint's id, fan-out pending) and
-// commits them together, then times until the receiver (its own process, so it does not share the
-// service's event loop) has them all: fan-out into deliveries, claim, sign, send, record. The service
-// runs its real delivery job (JOBS_ENABLED=true, default WEBHOOK_CONCURRENCY).
+// that answers 200 at once (the requirement: ≥ 500/s). Seeds 10,000 audit events (product.update,
+// what audited writes leave: the outbox record of an audited change is its audit event) and commits
+// them together, then times until the receiver (its own process, so it does not share the service's
+// event loop) has them all: seal, relay into outbox rows, fan-out into deliveries, claim, sign, send,
+// record. The service runs its real jobs (JOBS_ENABLED=true, default WEBHOOK_CONCURRENCY, polling every
+// 50 ms). Rows seeded in SQL do not wake the instance as a writer's commit does (an after-commit seal
+// pass, then the relay), so the measurement asks for that seal pass itself right after its commit.
 // Checks: exactly 10,000 requests, 10,000 distinct event ids, 10,000 rows `delivered`.
 //   node bench/measurements/webhook-outbox.mjs   (after `npm run build`; bench/run.mjs runs it)
 import { spawn } from 'node:child_process';
@@ -44,7 +46,8 @@ async function startReceiver() {
 }
 
 await runMeasurement('webhook-outbox', async (target) => {
-  const [{ WebhookEndpointsService }, { APP_CONFIG }, { newId }] = await Promise.all([
+  const [{ AuditFeed }, { WebhookEndpointsService }, { APP_CONFIG }, { newId }] = await Promise.all([
+    dist('src/modules/audit/index.js'),
     dist('src/modules/webhooks/services/webhook-endpoints.service.js'),
     dist('src/config/app-config.js'),
     dist('src/common/ids.js'),
@@ -58,7 +61,7 @@ await runMeasurement('webhook-outbox', async (target) => {
   try {
     const ds = app.get(DataSource);
     const config = app.get(APP_CONFIG);
-    const endpoint = await app.get(WebhookEndpointsService).create({
+    await app.get(WebhookEndpointsService).create({
       url: `${receiver.url}/hooks`,
       // Not '*': the endpoint would also get the audit event of its own creation.
       events: ['product.update'],
@@ -66,33 +69,28 @@ await runMeasurement('webhook-outbox', async (target) => {
     let started = process.hrtime.bigint();
     const batches = [];
     for (let offset = 0; offset < COUNT; offset += BATCH) {
-      const events = Array.from({ length: Math.min(BATCH, COUNT - offset) }, (_, i) => {
-        const id = newId();
-        const occurredAt = new Date();
-        const body = JSON.stringify({
-          id,
-          type: 'product.update',
-          occurredAt: occurredAt.toISOString(),
-          data: { entityType: 'product', entityId: newId(), actorId: null, changes: { name: `n${offset + i}` } },
-        });
-        return { id, occurredAt, body: Buffer.from(body) };
-      });
+      const events = Array.from({ length: Math.min(BATCH, COUNT - offset) }, (_, i) => ({
+        id: newId(),
+        entityId: newId(),
+        changes: JSON.stringify({ name: { from: 'n', to: `n${offset + i}` } }),
+      }));
       batches.push(events);
     }
     globalThis.gc?.();
-    // One transaction: the job (polling meanwhile) sees all 10,000 at once, when it commits.
+    // One transaction: the jobs (polling meanwhile) see all 10,000 at once, when it commits.
     await ds.transaction(async (manager) => {
       for (const events of batches) {
         await manager.query(
-          `INSERT INTO webhook_events (id, type, occurred_at, body, endpoint_ids, fanout_pending)
-           VALUES ${events.map(() => "(?, 'product.update', ?, ?, ?, 1)").join(', ')}`,
-          events.flatMap((e) => [e.id, e.occurredAt, e.body, JSON.stringify([endpoint.id])]),
+          `INSERT INTO audit_events (id, occurred_at, actor_id, action, entity_type, entity_id, request_id, ip, outcome, changes)
+           VALUES ${events.map(() => "(?, NOW(3), 'system', 'product.update', 'product', ?, NULL, NULL, 'success', ?)").join(', ')}`,
+          events.flatMap((e) => [e.id, e.entityId, e.changes]),
         );
       }
     });
     const cpuBefore = process.cpuUsage();
     progress(`webhook-outbox: seeded ${COUNT} events in ${seconds(started).toFixed(1)} s`);
     started = process.hrtime.bigint();
+    await app.get(AuditFeed).sealNow(); // what the writing instance does after its commit
     let counts = await receiver.counts();
     const deadline = Date.now() + 300_000;
     while (counts.requests < COUNT && Date.now() < deadline) {
@@ -119,8 +117,8 @@ await runMeasurement('webhook-outbox', async (target) => {
         `service CPU ${cpuUsPerDelivery} µs/delivery (≈ ${Math.round(1e6 / cpuUsPerDelivery)}/s per idle core)`,
       target: { description: `≥ ${MIN_PER_SECOND} deliveries/s`, pass: perSecond >= MIN_PER_SECOND },
       detail:
-        `one instance's delivery job (concurrency ${config.webhooks.concurrency}, keep-alive) sending ${COUNT} ` +
-        'outbox events (fanned out into deliveries) to a receiver process answering 200 at once; from their commit to the last one received',
+        `one instance's jobs (concurrency ${config.webhooks.concurrency}, keep-alive) sending ${COUNT} ` +
+        'audited changes (sealed, relayed into the outbox, fanned out into deliveries) to a receiver process answering 200 at once; from their commit to the last one received',
       checks: [
         { what: `requests received = ${COUNT} (${counts.requests})`, ok: counts.requests === COUNT },
         { what: `distinct event ids = ${COUNT} (${counts.distinct})`, ok: counts.distinct === COUNT },

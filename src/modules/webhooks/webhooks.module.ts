@@ -5,13 +5,14 @@ import { WebhookPurgeJob } from './jobs/webhook-purge.job.js';
 import { WebhookRepository } from './repositories/webhook.repository.js';
 import { DeliveryWakeup } from './services/delivery-wakeup.js';
 import { EndpointDirectory } from './services/endpoint-directory.service.js';
+import { OutboxRelay } from './services/outbox-relay.service.js';
 import { OutboxService } from './services/outbox.service.js';
 import { WebhookEndpointsService } from './services/webhook-endpoints.service.js';
 import { WebhookSender } from './services/webhook-sender.js';
 
 /**
  * Signed webhooks from a transactional outbox (docs/webhooks.md). Exports OutboxService for events
- * that are not audit actions; audit actions arrive through the AuditService listener it registers.
+ * that are not audit actions; audit actions are relayed from the sealed audit trail (OutboxRelay).
  */
 @Module({
   controllers: [WebhooksController],
@@ -20,6 +21,7 @@ import { WebhookSender } from './services/webhook-sender.js';
     EndpointDirectory,
     DeliveryWakeup,
     OutboxService,
+    OutboxRelay,
     WebhookEndpointsService,
     WebhookSender,
     WebhookDeliveryJob,

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type QueryRunner } from 'typeorm';
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import { leanQuery } from '../../../infrastructure/database/lean-query.js';
+import type { AuditOutcome } from '../entities/audit-event.entity.js';
 import { EVENT_COLUMNS, type AuditEventRow, type SqlQuery } from './audit-event.repository.js';
 
 export interface ChainHead {
@@ -49,6 +51,27 @@ export function unsealedEventsQuery(afterId: string | undefined, floorId: string
     params: [...params, limit],
   };
 }
+
+/** A sealed event as the feed reads it: its link's seq and the event columns a consumer needs. */
+export interface SealedEventRow {
+  seq: number | string;
+  id: string;
+  action: string;
+  actorId: string | null;
+  entityType: string;
+  entityId: string;
+  outcome: AuditOutcome;
+  changes: string;
+}
+
+/**
+ * Sealed events after `afterSeq`, in seq order: a primary-key range of audit_chain, each link joined
+ * with its event by primary key.
+ */
+export const SEALED_AFTER_SQL =
+  'SELECT c.seq AS seq, e.id AS id, e.action AS action, e.actor_id AS actorId, e.entity_type AS entityType, ' +
+  'e.entity_id AS entityId, e.outcome AS outcome, e.changes AS changes ' +
+  'FROM audit_chain c JOIN audit_events e ON e.id = c.event_id WHERE c.seq > ? ORDER BY c.seq LIMIT ?';
 
 /** One verify batch: links after `afterSeq` in seq order, each joined with its event by primary key. */
 export function chainBatchQuery(afterSeq: number, limit: number): SqlQuery {
@@ -113,6 +136,11 @@ export class AuditChainRepository {
     const rows: LinkWithEvent[] = await this.dataSource.query(sql, params);
     for (const row of rows) row.seq = Number(row.seq);
     return rows;
+  }
+
+  /** In the caller's transaction: a consumer reads and records its position in one commit. */
+  sealedAfter(manager: EntityManager, afterSeq: number, limit: number): Promise<SealedEventRow[]> {
+    return leanQuery<SealedEventRow>(manager, SEALED_AFTER_SQL, [afterSeq, limit]);
   }
 
   /** Events not (yet) in the chain: informational, reported by verify. */

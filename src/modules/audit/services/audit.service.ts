@@ -37,14 +37,6 @@ export interface AuditedChange extends DomainEvent {
 }
 
 /**
- * Runs inside the recording transaction, after the event's INSERT: whatever it writes commits or rolls
- * back with the change. How another module (webhooks' transactional outbox) adds rows to every audited
- * change's own transaction without audit knowing it; it must stay cheap, it is on every write path.
- * (`DomainEvents` subscribers, by contrast, run after commit: too late for an outbox.)
- */
-export type AuditListener = (manager: EntityManager, event: AuditedChange) => Promise<void>;
-
-/**
  * The one recording API for every module. `record` writes through the caller's transaction
  * (its EntityManager): the event commits or rolls back with the change it describes, at the cost
  * of one INSERT. Actor, request id and IP come from the request context; jobs record as "system".
@@ -59,7 +51,6 @@ const INSERT_EVENT = `INSERT INTO audit_events
 @Injectable()
 export class AuditService {
   private readonly recording: boolean;
-  private readonly listeners: AuditListener[] = [];
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -71,18 +62,13 @@ export class AuditService {
       new Logger(AuditService.name).warn('AUDIT_RECORDING=false: state changes are NOT audited (bench only)');
   }
 
-  /** Registered once at module init by a module that adds work to every audited change (see AuditListener). */
-  addListener(listener: AuditListener): void {
-    this.listeners.push(listener);
-  }
-
   async record(manager: EntityManager, entry: AuditEntry): Promise<void> {
     await this.recordMany(manager, [entry]);
   }
 
   /**
    * Several events in ONE multi-row INSERT on the caller's transaction (a renewal batch): the rows
-   * `record` would write, published and passed to the listeners the same way; one statement instead
+   * `record` would write, published the same way; one statement instead
    * of one per event. Nothing for an empty list.
    */
   async recordMany(manager: EntityManager, entries: readonly AuditEntry[]): Promise<void> {
@@ -111,7 +97,6 @@ export class AuditService {
         JSON.stringify(event.changes),
       ]),
     );
-    for (const event of events) for (const listener of this.listeners) await listener(manager, event);
   }
 
   private eventOf(entry: AuditEntry, context: ReturnType<typeof requestContext.current>): AuditedChange {

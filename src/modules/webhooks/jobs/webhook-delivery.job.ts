@@ -6,18 +6,24 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { OnDomainEvent } from '../../../common/events/domain-events.js';
 import { newId } from '../../../common/ids.js';
 import { JobScheduler } from '../../../common/jobs/job-scheduler.js';
 import { APP_CONFIG, type AppConfig } from '../../../config/app-config.js';
 import { webhookAttempts } from '../../../infrastructure/metrics/metrics.js';
+import { type AuditedChange, AuditFeed } from '../../audit/index.js';
 import { type ClaimedDelivery, WebhookRepository } from '../repositories/webhook.repository.js';
 import { DeliveryWakeup } from '../services/delivery-wakeup.js';
+import { OutboxRelay } from '../services/outbox-relay.service.js';
 import { SecretBox } from '../services/secret-box.js';
 import { signatureHeader } from '../services/signature.js';
 import { type SendResult, WebhookSender } from '../services/webhook-sender.js';
 
 /** Events turned into deliveries per fan-out transaction (WebhookRepository.fanOut). */
 const FANOUT_BATCH = 500;
+
+/** Sealed audit events read per relay transaction (OutboxRelay). */
+const RELAY_BATCH = 500;
 
 /** A claim outlives the longest send by this much, so a live claimant always records before it lapses. */
 const LEASE_MARGIN_MS = 60_000;
@@ -36,8 +42,10 @@ export function nextStep(
 }
 
 /**
- * Sends due deliveries, off the request path, on every instance with jobs enabled (and first creates
- * them from the outbox's new events: WebhookRepository.fanOut). Rows are claimed
+ * Sends due deliveries, off the request path, on every instance with jobs enabled. Beside the send
+ * pump it relays newly sealed audit events into the outbox (OutboxRelay: on every poll, and soon after
+ * this instance commits an audited change, which it seals first so it need not wait for the seal
+ * job); the pump fans the outbox's new events out into deliveries (WebhookRepository.fanOut). Rows are claimed
  * in batches (SKIP LOCKED + lease: see WebhookRepository.claimDue), at most WEBHOOK_CONCURRENCY sends
  * in flight per instance (half of them at most for one endpoint), so a slow or dead receiver
  * costs a bounded number of sockets, never a request's time or a pooled connection (none is held
@@ -56,6 +64,12 @@ export class WebhookDeliveryJob implements OnApplicationBootstrap, BeforeApplica
   private readonly perEndpoint: number;
   private pumping = false;
   private again = false;
+  /** This instance committed an audited change since its last seal: seal, then relay. */
+  private sealDue = false;
+  /** A relay pass is due (a poll, a local change, a full batch, or the last one found the cursor taken). */
+  private relayDue = true;
+  /** The relay loop, while it runs (startRelay). */
+  private relaying: Promise<void> | undefined;
   /** The last claim filled every free slot: more may be due as soon as one frees. */
   private backlog = false;
   private stopping = false;
@@ -65,6 +79,8 @@ export class WebhookDeliveryJob implements OnApplicationBootstrap, BeforeApplica
 
   constructor(
     private readonly repository: WebhookRepository,
+    private readonly relay: OutboxRelay,
+    private readonly feed: AuditFeed,
     private readonly sender: WebhookSender,
     private readonly wakeup: DeliveryWakeup,
     private readonly jobs: JobScheduler,
@@ -77,14 +93,30 @@ export class WebhookDeliveryJob implements OnApplicationBootstrap, BeforeApplica
   onApplicationBootstrap(): void {
     if (!this.config.jobs.enabled) return;
     this.wakeup.onWake(() => void this.tick());
-    this.jobs.every('webhook-deliveries', this.config.webhooks.pollIntervalMs, () => this.tick());
+    this.jobs.every('webhook-deliveries', this.config.webhooks.pollIntervalMs, () => {
+      this.relayDue = true;
+      return this.tick();
+    });
+  }
+
+  /**
+   * After an audited change committed on this instance (every AuditedChange is published once its
+   * transaction commits): wake the job in a few ms, without SQL, to seal and relay it. A failed
+   * attempt is never relayed, so it wakes nothing; other domain events have no outcome.
+   */
+  @OnDomainEvent('**')
+  committed(event: AuditedChange): void {
+    if (!this.config.jobs.enabled || event.outcome !== 'success') return;
+    this.sealDue = true;
+    this.relayDue = true;
+    this.wakeup.soon();
   }
 
   /** Before the pool closes: stop claiming, let the sends in flight finish and record (≤ the timeout). */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    while (this.pumping || this.inFlight.size > 0) {
-      await Promise.allSettled([...this.inFlight]);
+    while (this.pumping || this.inFlight.size > 0 || this.relaying) {
+      await Promise.allSettled([...this.inFlight, this.relaying]);
       if (this.pumping) await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }
@@ -94,7 +126,8 @@ export class WebhookDeliveryJob implements OnApplicationBootstrap, BeforeApplica
   }
 
   /**
-   * Fans new outbox events out into deliveries, then fills the free send slots with due deliveries,
+   * Starts the relay of newly sealed audit events into the outbox (when due, beside this pump), fans
+   * new outbox events out into deliveries, then fills the free send slots with due deliveries,
    * claiming again while claims come back full.
    */
   async tick(): Promise<void> {
@@ -106,6 +139,7 @@ export class WebhookDeliveryJob implements OnApplicationBootstrap, BeforeApplica
     try {
       do {
         this.again = false;
+        if (this.sealDue || this.relayDue) this.startRelay();
         while (!this.stopping && (await this.repository.fanOut(FANOUT_BATCH, new Date())) === FANOUT_BATCH);
         while (!this.stopping) {
           const free = this.config.webhooks.concurrency - this.inFlight.size;
@@ -129,6 +163,42 @@ export class WebhookDeliveryJob implements OnApplicationBootstrap, BeforeApplica
       this.logger.warn(`webhook dispatch failed: ${(error as Error).message}`);
     } finally {
       this.pumping = false;
+    }
+  }
+
+  /**
+   * Seals (when a local change asks for it) and relays until the cursor has caught up, beside the send
+   * pump rather than in it, so a backlog's first deliveries go out while the rest is being relayed;
+   * every batch relayed wakes the pump to fan it out. When another instance holds the cursor, that
+   * instance relays what is sealed; this one looks again shortly, since that relay may have read
+   * before this instance's seal.
+   */
+  private startRelay(): void {
+    if (this.relaying || this.stopping) return;
+    this.relaying = this.relayAll().finally(() => {
+      this.relaying = undefined;
+      if (this.relayDue && !this.stopping) this.wakeup.soon();
+    });
+  }
+
+  private async relayAll(): Promise<void> {
+    try {
+      while (!this.stopping && (this.sealDue || this.relayDue)) {
+        if (this.sealDue) {
+          this.sealDue = false;
+          await this.feed.sealNow();
+        }
+        this.relayDue = false;
+        const read = await this.relay.relay(RELAY_BATCH);
+        if (read === null) {
+          this.relayDue = true;
+          return;
+        }
+        if (read > 0) void this.tick();
+        if (read === RELAY_BATCH) this.relayDue = true;
+      }
+    } catch (error) {
+      this.logger.warn(`webhook relay failed: ${(error as Error).message}`);
     }
   }
 

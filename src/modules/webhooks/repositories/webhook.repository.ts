@@ -94,16 +94,45 @@ export class WebhookRepository {
   }
 
   /**
-   * The outbox row, in the caller's transaction: one fixed statement whatever the number of endpoints
-   * (their deliveries are created by `fanOut`, off the request path).
+   * Outbox rows, in the caller's transaction: one multi-row INSERT whatever the number of endpoints
+   * (their deliveries are created by `fanOut`). A row whose id is already there is left as it is: an
+   * audit event written to the outbox by its writer before the relay existed (migration WebhookRelay)
+   * and sealed after the relay's starting point.
    */
-  async insertEvent(manager: EntityManager, event: NewEvent): Promise<void> {
+  async insertEvents(manager: EntityManager, events: readonly NewEvent[]): Promise<void> {
+    if (events.length === 0) return;
     await leanStatement(
       manager,
       `INSERT INTO webhook_events (id, type, occurred_at, body, body_ciphertext, endpoint_ids, fanout_pending)
-        VALUES (?, ?, ?, ?, ?, ?, 1)`,
-      [event.id, event.type, event.occurredAt, event.body, event.bodyCiphertext, JSON.stringify(event.endpointIds)],
+        VALUES ${events.map(() => '(?, ?, ?, ?, ?, ?, 1)').join(', ')}
+        ON DUPLICATE KEY UPDATE id = id`,
+      events.flatMap((event) => [
+        event.id,
+        event.type,
+        event.occurredAt,
+        event.body,
+        event.bodyCiphertext,
+        JSON.stringify(event.endpointIds),
+      ]),
     );
+  }
+
+  /**
+   * Locks the relay's cursor for the caller's transaction and returns its seq; null when another
+   * transaction (another instance's relay) holds it: SKIP LOCKED, so relays never queue behind
+   * each other, the holder relays what there is.
+   */
+  async lockRelayCursor(manager: EntityManager): Promise<number | null> {
+    const rows = await leanQuery<{ seq: number | string }>(
+      manager,
+      'SELECT seq FROM webhook_relay_cursor WHERE id = 1 FOR UPDATE SKIP LOCKED',
+      [],
+    );
+    return rows.length > 0 ? Number(rows[0].seq) : null;
+  }
+
+  async moveRelayCursor(manager: EntityManager, seq: number): Promise<void> {
+    await leanStatement(manager, 'UPDATE webhook_relay_cursor SET seq = ? WHERE id = 1', [seq]);
   }
 
   /**

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 
 /**
- * A hint from the outbox to this instance's dispatcher that deliveries were just written, so they go
- * out within milliseconds instead of at the next poll. Only a hint: the writing transaction may not
- * have committed yet (the dispatcher polls anyway), and other instances find the rows by polling.
+ * A hint to this instance's delivery job that there is work (an outbox row written, an audited change
+ * committed here, a send slot freed), so it runs within milliseconds instead of at the next poll.
+ * Only a hint: an outbox row's transaction may not have committed yet (the job polls anyway), and
+ * other instances find the work by polling.
  */
 @Injectable()
 export class DeliveryWakeup {

@@ -13,11 +13,11 @@ export function wants(events: readonly string[], type: string): boolean {
 }
 
 /**
- * The enabled endpoints and their event filters, kept in every instance's memory so that a state
- * change with no interested endpoint costs no SQL at all. Coherent through the invalidation bus:
+ * The enabled endpoints and their event filters, kept in every instance's memory so that the relay
+ * and `OutboxService.emit` decide who wants an event without SQL. Coherent through the invalidation bus:
  * every endpoint write invalidates it on all instances after commit. While the bus is down (or the
- * near cache is off) the list is read in the writer's transaction instead: slower, never stale.
- * Loaded at boot and reloaded in the background before the near cache's TTL ends, so writers only
+ * near cache is off) the list is read in the caller's transaction instead: slower, never stale.
+ * Loaded at boot and reloaded in the background before the near cache's TTL ends, so callers only
  * pay the read right after an endpoint changed.
  */
 @Injectable()
@@ -34,13 +34,18 @@ export class EndpointDirectory implements OnApplicationBootstrap, OnApplicationS
   }
 
   async matching(manager: EntityManager, type: string): Promise<EndpointSubscription[]> {
+    return (await this.enabled(manager)).filter((endpoint) => wants(endpoint.events, type));
+  }
+
+  /** Every enabled endpoint (the relay matches a batch of events of many types against them). */
+  async enabled(manager: EntityManager): Promise<EndpointSubscription[]> {
     let enabled = this.cache.get(KEY);
     if (enabled === undefined) {
       const ticket = this.cache.ticket();
       enabled = await this.repository.enabledSubscriptions(manager);
       this.cache.set(KEY, enabled, ticket);
     }
-    return enabled.filter((endpoint) => wants(endpoint.events, type));
+    return enabled;
   }
 
   async onApplicationBootstrap(): Promise<void> {
