@@ -27,8 +27,8 @@ export type ClientKey = (req: FastifyRequest) => string;
  * An anonymous request's key is remembered per connection together with the address it was built
  * from: a keep-alive connection sends many requests from one address, and building the key (the
  * address checks of clientAddressKey, two string concatenations, hashing the new string for the
- * counter's map look-up) on each one was measured in bench/README.md. A request whose address differs
- * from the remembered one (another X-Forwarded-For under TRUST_PROXY) builds its own key.
+ * counter's map look-up) need not be repeated for each (bench/README.md, third pass). A request whose
+ * address differs from the remembered one (another X-Forwarded-For under TRUST_PROXY) builds its own key.
  */
 export function globalKeys(): ClientKey {
   const byConnection = new WeakMap<object, { ip: string | undefined; key: string }>();
