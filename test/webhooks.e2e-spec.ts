@@ -382,23 +382,15 @@ describe('webhooks', () => {
         await relayed('inventory.adjust', product.id);
         return product.id;
       };
+      const setEnabled = (id: string, enabled: boolean) =>
+        t.http().patch(`/api/v1/webhook-endpoints/${id}`).set(admin.auth).send({ enabled }).expect(200);
       const { receiver, endpoint } = await receiverWithEndpoint(['inventory.adjust']); // on t, after b booted
       await until(() => bSees(endpoint.id));
       const first = await adjustOnB();
-      await t
-        .http()
-        .patch(`/api/v1/webhook-endpoints/${endpoint.id}`)
-        .set(admin.auth)
-        .send({ enabled: false })
-        .expect(200);
+      await setEnabled(endpoint.id, false);
       await until(async () => !(await bSees(endpoint.id)));
       await adjustOnB(); // disabled: no event
-      await t
-        .http()
-        .patch(`/api/v1/webhook-endpoints/${endpoint.id}`)
-        .set(admin.auth)
-        .send({ enabled: true })
-        .expect(200);
+      await setEnabled(endpoint.id, true);
       await until(() => bSees(endpoint.id));
       const third = await adjustOnB();
       await receiver.waitFor((r) => r.length >= 2);

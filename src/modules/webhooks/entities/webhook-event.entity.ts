@@ -1,8 +1,9 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
- * The outbox: one row per event that at least one enabled endpoint wanted, written in the transaction
- * of the change it describes, with the endpoints that wanted it. The delivery job turns it into one
+ * The outbox: one row per event that at least one enabled endpoint wanted, with the endpoints that
+ * wanted it — written in the transaction of the change it describes (OutboxService.emit), or, for an
+ * audited change, by the relay from its committed audit event (OutboxRelay). The delivery job turns it into one
  * delivery per endpoint ("fan-out": `fanoutPending` 1 → 0), so the writer pays one INSERT whatever the
  * number of endpoints. The body is the exact JSON that is signed and sent: encrypted at rest when it
  * is confidential (a password-reset event carries a live token), in the clear when the same data is

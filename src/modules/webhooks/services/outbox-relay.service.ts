@@ -4,6 +4,7 @@ import { TransactionService } from '../../../infrastructure/database/transaction
 import type { EndpointSubscription, NewEvent } from '../repositories/webhook.repository.js';
 import { WebhookRepository } from '../repositories/webhook.repository.js';
 import { EndpointDirectory, wants } from './endpoint-directory.service.js';
+import { webhookBody } from './outbox.service.js';
 
 /**
  * The outbox rows of a batch of sealed audit events: one per successful event that some enabled
@@ -21,12 +22,7 @@ export function outboxRows(
     const endpointIds = endpoints.filter((endpoint) => wants(endpoint.events, event.action)).map(({ id }) => id);
     if (endpointIds.length === 0) continue;
     const { entityType, entityId, actorId, changes } = event;
-    const body = JSON.stringify({
-      id: event.id,
-      type: event.action,
-      occurredAt: event.occurredAt.toISOString(),
-      data: { entityType, entityId, actorId, changes },
-    });
+    const body = webhookBody(event.id, event.action, event.occurredAt, { entityType, entityId, actorId, changes });
     rows.push({
       id: event.id,
       type: event.action,

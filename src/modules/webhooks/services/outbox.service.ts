@@ -7,6 +7,11 @@ import { DeliveryWakeup } from './delivery-wakeup.js';
 import { EndpointDirectory } from './endpoint-directory.service.js';
 import { SecretBox } from './secret-box.js';
 
+/** The exact JSON a receiver gets (and whose bytes are signed), for every event however it reached the outbox. */
+export function webhookBody(id: string, type: string, occurredAt: Date, data: Record<string, unknown>): string {
+  return JSON.stringify({ id, type, occurredAt: occurredAt.toISOString(), data });
+}
+
 export interface OutboxEvent {
   type: string;
   data: Record<string, unknown>;
@@ -38,7 +43,7 @@ export class OutboxService {
     if (endpoints.length === 0) return;
     const id = newId();
     const occurredAt = new Date();
-    const body = JSON.stringify({ id, type: event.type, occurredAt: occurredAt.toISOString(), data: event.data });
+    const body = webhookBody(id, event.type, occurredAt, event.data);
     await this.repository.insertEvents(manager, [
       {
         id,
